@@ -1,0 +1,113 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of settings for every target: Swift 6 language mode (the tools version sets it) with the
+/// upcoming features the Hummingbird packages build with.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdWebSocket = Target.Dependency.product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+
+/// A lesson is three targets and a suite: the learner's exercise, the reference solution, the executable
+/// that runs the server as it stands at that step, and `LessonNNTests`, which checks either answer.
+func lesson(_ number: String, _ name: String, dependencies: [Target.Dependency]) -> [Target] {
+    let folder = "\(number)-\(name)"
+    return [
+        .target(name: "Exercise\(number)", dependencies: dependencies, path: "exercises/\(folder)", swiftSettings: swiftSettings),
+        .target(name: "Solution\(number)", dependencies: dependencies, path: "solutions/\(folder)", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "lesson\(number)",
+            dependencies: [.target(name: "Exercise\(number)"), .target(name: "Solution\(number)"), "LessonKit"],
+            path: "lessons/\(folder)",
+            exclude: ["README.md", "hints.md"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "Lesson\(number)Tests",
+            dependencies: [.target(name: "Exercise\(number)"), .target(name: "Solution\(number)"), "TestSupport"] + dependencies,
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "websocket-course",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "course", targets: ["course"]),
+        .executable(name: "chat-server", targets: ["chat-server"]),
+        .executable(name: "wsclient", targets: ["wsclient"]),
+        .executable(name: "lesson01", targets: ["lesson01"]),
+        .library(name: "ChatServer", targets: ["ChatServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The final chat server: handshake policy now; rooms, history, auth and limits as the course grows.
+        .target(
+            name: "ChatServer",
+            dependencies: [
+                hummingbird,
+                hummingbirdWebSocket,
+                crypto,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "chat-server", dependencies: ["ChatServer", argumentParser], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "wsclient",
+            dependencies: [
+                webSocketClient,
+                argumentParser,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The course: the engine (catalog, progress, rendering, checks), its command, and what lessons share.
+        .target(name: "CourseKit", swiftSettings: swiftSettings),
+        .executableTarget(name: "course", dependencies: ["CourseKit", argumentParser], swiftSettings: swiftSettings),
+        .target(name: "LessonKit", dependencies: ["ChatServer", argumentParser], swiftSettings: swiftSettings),
+
+        // Helpers that more than one suite uses: a raw HTTP client for handshakes the WebSocket client won't send.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ChatServer",
+                hummingbird,
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                webSocketClient,
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChatServerTests",
+            dependencies: ["ChatServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
+    ]
+        + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
+)

@@ -1,0 +1,118 @@
+/// What a run of a lesson's suite showed: compiler errors, or each test's outcome and issues.
+///
+/// Read from `swift test`'s output, which is the one interface both the build and Swift Testing share.
+public struct TestReport: Sendable, Equatable {
+    /// A compiler error, located in a file.
+    public struct CompilerError: Sendable, Equatable, CustomStringConvertible {
+        public let file: String
+        public let line: Int
+        public let message: String
+        public var description: String { "\(file):\(line): \(message)" }
+    }
+
+    /// One test and what it recorded.
+    public struct TestOutcome: Sendable, Equatable {
+        public let name: String
+        public var passed: Bool
+        /// The issues recorded, each as Swift Testing printed it after the location.
+        public var issues: [String]
+    }
+
+    /// One suite and whether it passed.
+    public struct SuiteOutcome: Sendable, Equatable {
+        public let name: String
+        public let passed: Bool
+    }
+
+    public var compilerErrors: [CompilerError] = []
+    public var tests: [TestOutcome] = []
+    public var suites: [SuiteOutcome] = []
+
+    /// Whether the suite built and every test passed; a run with no test never passes.
+    public var passed: Bool {
+        compilerErrors.isEmpty && !tests.isEmpty && tests.allSatisfy(\.passed)
+    }
+
+    /// The tests that failed, in the order they finished.
+    public var failures: [TestOutcome] { tests.filter { !$0.passed } }
+
+    /// The number of the first exercise with a failing suite, read from suite names such as
+    /// "Exercise 2: the upgrade decision".
+    public var firstFailingExercise: Int? {
+        suites.filter { !$0.passed }.compactMap { Self.exerciseNumber(in: $0.name) }.min()
+    }
+
+    static func exerciseNumber(in suiteName: String) -> Int? {
+        guard let range = suiteName.firstRange(of: "Exercise ") else { return nil }
+        return Int(suiteName[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+extension TestReport {
+    /// Reads the report from the combined output of `swift test`.
+    ///
+    /// - Parameters:
+    ///   - output: what `swift test` printed, standard output and standard error together.
+    ///   - root: the course root, to show paths relative to it.
+    public init(output: String, root: CourseRoot) {
+        for rawLine in output.split(separator: "\n") {
+            let line = Self.withoutEscapes(rawLine)
+            if let error = Self.compilerError(in: line, root: root) {
+                if !compilerErrors.contains(error) { compilerErrors.append(error) }
+            } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
+                let issue = line.firstRange(of: ": ").map { String(line[$0.upperBound...]) } ?? line
+                outcome(named: name) { $0.issues.append(issue) }
+            } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains(" failed after ") {
+                outcome(named: name) { $0.passed = false }
+            } else if line.hasPrefix("✔ Test \""), let name = Self.quotedName(in: line) {
+                outcome(named: name) { $0.passed = true }
+            } else if line.hasPrefix("✔ Suite \"") || line.hasPrefix("✘ Suite \""), let name = Self.quotedName(in: line),
+                line.contains(" passed after ") || line.contains(" failed after ")
+            {
+                suites.append(SuiteOutcome(name: name, passed: line.hasPrefix("✔")))
+            }
+        }
+    }
+
+    private mutating func outcome(named name: String, _ change: (inout TestOutcome) -> Void) {
+        if let index = tests.firstIndex(where: { $0.name == name }) {
+            change(&tests[index])
+        } else {
+            var outcome = TestOutcome(name: name, passed: false, issues: [])
+            change(&outcome)
+            tests.append(outcome)
+        }
+    }
+
+    /// `path:line:column: error: message`, as swiftc prints it.
+    private static func compilerError(in line: String, root: CourseRoot) -> CompilerError? {
+        guard let marker = line.firstRange(of: ": error: ") else { return nil }
+        let location = line[..<marker.lowerBound].split(separator: ":")
+        guard location.count >= 3, let lineNumber = Int(location[1]) else { return nil }
+        return CompilerError(file: root.relative(String(location[0])), line: lineNumber, message: String(line[marker.upperBound...]))
+    }
+
+    /// The first double-quoted text in a line.
+    private static func quotedName(in line: String) -> String? {
+        guard let open = line.firstIndex(of: "\"") else { return nil }
+        let rest = line[line.index(after: open)...]
+        guard let close = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<close])
+    }
+
+    /// The line without ANSI escape sequences, in case the tools coloured it.
+    private static func withoutEscapes(_ line: Substring) -> String {
+        var result = ""
+        var inEscape = false
+        for character in line {
+            if character == "\u{1B}" {
+                inEscape = true
+            } else if inEscape {
+                if character.isLetter { inEscape = false }
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

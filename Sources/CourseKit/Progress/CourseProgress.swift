@@ -1,0 +1,65 @@
+import Foundation
+
+/// What the learner has done, kept across sessions in a small file at the course root (gitignored).
+public struct CourseProgress: Codable, Sendable, Equatable {
+    /// Where a lesson stands.
+    public enum Status: String, Codable, Sendable {
+        case notStarted = "not started"
+        case inProgress = "in progress"
+        case done
+    }
+
+    /// One lesson's record.
+    public struct LessonRecord: Codable, Sendable, Equatable {
+        public var status: Status = .notStarted
+        /// The first exercise whose checks failed in the last check, if any.
+        public var failingExercise: Int?
+        /// How many hints have been shown, by exercise number.
+        public var hintsShown: [String: Int] = [:]
+    }
+
+    /// The file's name at the course root.
+    public static let fileName = ".course-progress.json"
+
+    /// Records by lesson number.
+    public var lessons: [String: LessonRecord] = [:]
+
+    public init() {}
+
+    /// The record of a lesson, empty if it was never touched.
+    public func record(_ lesson: Int) -> LessonRecord {
+        lessons[String(lesson)] ?? LessonRecord()
+    }
+
+    /// Changes a lesson's record.
+    public mutating func update(_ lesson: Int, _ change: (inout LessonRecord) -> Void) {
+        var record = record(lesson)
+        change(&record)
+        lessons[String(lesson)] = record
+    }
+
+    /// Marks a lesson started unless it is already further on.
+    public mutating func start(_ lesson: Int) {
+        update(lesson) { if $0.status == .notStarted { $0.status = .inProgress } }
+    }
+
+    /// The first lesson not done, in catalog order.
+    public func next(in catalog: LessonCatalog) -> Lesson? {
+        catalog.lessons.first { record($0.number).status != .done }
+    }
+
+    /// Reads the progress file, or starts afresh when there is none.
+    ///
+    /// A file that can't be read as progress is set aside rather than trusted or deleted.
+    public static func load(from root: CourseRoot) -> CourseProgress {
+        guard let data = FileManager.default.contents(atPath: root.path(fileName)) else { return CourseProgress() }
+        return (try? JSONDecoder().decode(CourseProgress.self, from: data)) ?? CourseProgress()
+    }
+
+    /// Writes the progress file.
+    public func save(to root: CourseRoot) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: root.path(Self.fileName)), options: .atomic)
+    }
+}

@@ -1,0 +1,85 @@
+/// Renders a lesson's Markdown for a terminal: headings, code blocks, lists, quotes and inline emphasis.
+///
+/// It knows the Markdown the lessons use, not all of CommonMark. Without colour the text stays
+/// readable as it is: headings keep their `#`, code keeps its fences' indentation.
+public struct MarkdownRenderer: Sendable {
+    let style: TerminalStyle
+
+    public init(style: TerminalStyle) {
+        self.style = style
+    }
+
+    /// The rendered text.
+    public func render(_ markdown: String) -> String {
+        var output: [String] = []
+        var inCode = false
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") {
+                inCode.toggle()
+                continue
+            }
+            if inCode {
+                output.append("    " + style.cyan(String(line)))
+            } else if line.hasPrefix("<!--") {
+                continue
+            } else if line.hasPrefix("#") {
+                output.append(heading(line))
+            } else if line.hasPrefix("> ") {
+                output.append(style.dim("│ ") + inline(line.dropFirst(2)))
+            } else {
+                output.append(inline(line))
+            }
+        }
+        return output.joined(separator: "\n")
+    }
+
+    private func heading(_ line: Substring) -> String {
+        let level = line.prefix { $0 == "#" }.count
+        let text = String(line.dropFirst(level).drop { $0 == " " })
+        guard style.usesColor else { return String(line) }
+        return level == 1 ? style.bold(style.yellow(text.uppercased())) : style.bold(style.yellow(text))
+    }
+
+    /// Inline code, bold, italic and links within one line.
+    func inline(_ line: Substring) -> String {
+        var result = ""
+        var rest = line[...]
+        while let next = rest.firstIndex(where: { "`*_[".contains($0) }) {
+            result += rest[..<next]
+            rest = rest[next...]
+            if let (rendered, remainder) = span(rest) {
+                result += rendered
+                rest = remainder
+            } else {
+                result.append(rest.removeFirst())
+            }
+        }
+        return result + rest
+    }
+
+    /// The styled span at the start of `text` and what follows it, or `nil` if none starts there.
+    private func span(_ text: Substring) -> (String, Substring)? {
+        if text.hasPrefix("`"), let (inside, rest) = enclosed(text, by: "`") {
+            return (style.usesColor ? style.cyan(String(inside)) : "`\(inside)`", rest)
+        }
+        if text.hasPrefix("**"), let (inside, rest) = enclosed(text, by: "**") {
+            return (style.usesColor ? style.bold(String(inside)) : "**\(inside)**", rest)
+        }
+        if text.hasPrefix("*") || text.hasPrefix("_"), let (inside, rest) = enclosed(text, by: String(text.first!)), !inside.contains(" _") {
+            return (style.usesColor ? style.italic(String(inside)) : "\(text.first!)\(inside)\(text.first!)", rest)
+        }
+        if text.hasPrefix("["), let close = text.firstRange(of: "]("), let end = text[close.upperBound...].firstIndex(of: ")") {
+            let label = text[text.index(after: text.startIndex)..<close.lowerBound]
+            let target = text[close.upperBound..<end]
+            return ("\(inline(label)) \(style.dim("(\(target))"))", text[text.index(after: end)...])
+        }
+        return nil
+    }
+
+    /// The text between an opening `marker` at the start of `text` and the next one, and what follows.
+    private func enclosed(_ text: Substring, by marker: String) -> (Substring, Substring)? {
+        let afterOpen = text.dropFirst(marker.count)
+        guard let close = afterOpen.firstRange(of: marker), close.lowerBound > afterOpen.startIndex else { return nil }
+        return (afterOpen[..<close.lowerBound], afterOpen[close.upperBound...])
+    }
+}

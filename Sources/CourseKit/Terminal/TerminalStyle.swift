@@ -1,0 +1,42 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How text is styled: ANSI colours on a terminal, nothing when piped or when `NO_COLOR` is set
+/// (no-color.org).
+public struct TerminalStyle: Sendable {
+    /// Whether escape codes are written at all.
+    public let usesColor: Bool
+
+    /// A style that does or doesn't colour.
+    public init(usesColor: Bool) {
+        self.usesColor = usesColor
+    }
+
+    /// Colours when standard output is a terminal and `NO_COLOR` is unset or empty.
+    public static var standardOutput: TerminalStyle {
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return TerminalStyle(usesColor: isTerminal(STDOUT_FILENO) && !noColor)
+    }
+
+    /// Whether a file descriptor is a terminal.
+    public static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+
+    public func bold(_ text: String) -> String { wrap(text, "1") }
+    public func dim(_ text: String) -> String { wrap(text, "2") }
+    public func italic(_ text: String) -> String { wrap(text, "3") }
+    public func red(_ text: String) -> String { wrap(text, "31") }
+    public func green(_ text: String) -> String { wrap(text, "32") }
+    public func yellow(_ text: String) -> String { wrap(text, "33") }
+    public func cyan(_ text: String) -> String { wrap(text, "36") }
+
+    private func wrap(_ text: String, _ code: String) -> String {
+        usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

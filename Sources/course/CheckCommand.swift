@@ -1,0 +1,89 @@
+import ArgumentParser
+import CourseKit
+
+/// `course check N`: run lesson N's suite against the learner's exercise (or the solution) and say
+/// plainly what passed, what failed first, and what to do.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check your exercise for a lesson (or, with --solution, the reference)."
+    )
+
+    @Argument(help: "The lesson's number.")
+    var lesson: Int
+
+    @Flag(help: "Check the reference solution instead of your exercise.")
+    var solution = false
+
+    @Flag(help: "Print the whole output of swift test as well.")
+    var verbose = false
+
+    func run() throws {
+        var context = try CourseContext()
+        let lesson = try context.catalog.lesson(self.lesson)
+        let target: CheckTarget = solution ? .solution : .exercise
+        let style = context.style
+        print(style.dim("Checking lesson \(lesson.number) (\(lesson.title)) against \(solution ? "the reference solution" : "your exercise")…"))
+        let (report, output) = try CheckRunner(root: context.root).check(lesson, against: target)
+        if verbose { print(output) }
+
+        let verdict = CheckVerdict(report: report, lesson: lesson, style: style)
+        print(verdict.text)
+        if target == .exercise {
+            context.progress.update(lesson.number) { record in
+                record.status = report.passed ? .done : .inProgress
+                record.failingExercise = report.passed ? nil : report.firstFailingExercise
+            }
+            try context.save()
+        }
+        if !report.passed { throw ExitCode.failure }
+    }
+}
+
+/// The verdict of a check, in words: compiler errors first, then the first failing test.
+struct CheckVerdict {
+    let report: TestReport
+    let lesson: Lesson
+    let style: TerminalStyle
+
+    /// How many compiler errors to show; the first is usually the one to fix.
+    static let shownErrors = 5
+
+    var text: String {
+        if !report.compilerErrors.isEmpty { return compileFailure }
+        if report.tests.isEmpty {
+            return style.red("✘ No check ran.") + " Run again with --verbose to see what swift test printed."
+        }
+        let passing = report.tests.count - report.failures.count
+        guard let first = report.failures.first else {
+            return [
+                style.green("✔ All \(report.tests.count) checks pass. Lesson \(lesson.number) is done."),
+                "Try it against real clients: swift run \(lesson.executable)",
+            ].joined(separator: "\n")
+        }
+        var lines = [
+            style.red("✘ \(passing) of \(report.tests.count) checks pass."),
+            "",
+            "First failure: " + style.bold(first.name),
+        ]
+        lines += first.issues.prefix(3).map { "    " + $0 }
+        lines.append("")
+        if let exercise = report.firstFailingExercise {
+            lines.append("Exercise \(exercise) is next, in \(lesson.exercisePath)/.")
+        }
+        lines.append("Stuck? swift run course hint \(lesson.number)")
+        return lines.joined(separator: "\n")
+    }
+
+    private var compileFailure: String {
+        // The learner's own files first: an error there is one they can fix.
+        let errors =
+            report.compilerErrors.filter { $0.file.hasPrefix("exercises/") } + report.compilerErrors.filter { !$0.file.hasPrefix("exercises/") }
+        var lines = [style.red("✘ The code doesn't compile:")]
+        lines += errors.prefix(Self.shownErrors).map { "    \($0)" }
+        if errors.count > Self.shownErrors {
+            lines.append(style.dim("    …and \(errors.count - Self.shownErrors) more (--verbose shows them all)"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// A terminal WebSocket client in the manner of `websocat` and `wscat`: each line typed is sent as a
+/// text message, each message received is printed, and the close code is shown at the end.
+@main
+struct WSClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wsclient",
+        abstract: "Send typed lines to a WebSocket server and print what comes back.",
+        discussion: """
+            Each line you type is sent as one text message; end input (Ctrl-D) to close the connection \
+            with 1000 (normal closure). Messages received are printed as they arrive, binary ones as a \
+            byte count.
+            Example: swift run wsclient ws://localhost:8080/ws --subprotocol chat.v1
+            """
+    )
+
+    @Argument(help: "The WebSocket URL, such as ws://localhost:8080/ws.")
+    var url: String
+
+    @Option(name: [.customShort("H"), .customLong("header")], help: "An extra handshake header, as 'Name: value' (repeatable).")
+    var headers: [String] = []
+
+    @Option(name: .customLong("subprotocol"), help: "A subprotocol to offer, in order of preference (repeatable).")
+    var subprotocols: [String] = []
+
+    @Option(help: "The largest message accepted from the server, in bytes.")
+    var maxSize = 1 << 20
+
+    @Flag(help: "Log the handshake and frames.")
+    var verbose = false
+
+    func run() async throws {
+        var logger = Logger(label: "wsclient")
+        logger.logLevel = verbose ? .trace : .warning
+        let lines = Self.standardInputLines()
+        let maxSize = self.maxSize
+
+        let session = Session()
+        do {
+            let closeFrame = try await WebSocketClient.connect(
+                url: url,
+                configuration: .init(maxFrameSize: maxSize, additionalHeaders: try handshakeFields()),
+                logger: logger
+            ) { inbound, outbound, _ in
+                printStatus("connected to \(url); type a line to send it, Ctrl-D to close")
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await line in lines {
+                            try await outbound.write(.text(line))
+                        }
+                        await session.closeSent()
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
+                    // The connection is over when the server stops sending, whether or not input has ended.
+                    for try await message in inbound.messages(maxSize: maxSize) {
+                        switch message {
+                        case .text(let text): print(text)
+                        case .binary(let buffer): print("<binary message, \(buffer.readableBytes) bytes>")
+                        }
+                    }
+                    group.cancelAll()
+                }
+            }
+            printStatus(Self.describe(closeFrame, weClosed: await session.didSendClose))
+        } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
+            printStatus("the server refused the handshake (try the same request with curl -i to see its status and reason)")
+            throw ExitCode.failure
+        }
+    }
+
+    /// The handshake fields from `--header` and `--subprotocol`.
+    func handshakeFields() throws -> HTTPFields {
+        var fields = HTTPFields()
+        for header in headers {
+            guard let colon = header.firstIndex(of: ":"), let name = HTTPField.Name(String(header[..<colon])) else {
+                throw ValidationError("A header is 'Name: value', not '\(header)'.")
+            }
+            fields.append(HTTPField(name: name, value: String(header[header.index(after: colon)...]).trimmingSpaces))
+        }
+        if !subprotocols.isEmpty {
+            fields[.secWebSocketProtocol] = subprotocols.joined(separator: ", ")
+        }
+        return fields
+    }
+
+    /// Lines from standard input, read on a thread of their own so that reading never blocks the
+    /// connection's tasks.
+    static func standardInputLines() -> AsyncStream<String> {
+        AsyncStream { continuation in
+            DispatchQueue.global().async {
+                while let line = readLine() {
+                    continuation.yield(line)
+                }
+                continuation.finish()
+            }
+        }
+    }
+
+    /// The close code and reason, as RFC 6455 §7.4 numbers them.
+    static func describe(_ frame: WebSocketCloseFrame?, weClosed: Bool) -> String {
+        guard let frame else {
+            return weClosed ? "closed: 1000 (normal closure), at the end of input" : "connection ended without a close frame"
+        }
+        let code = UInt16(webSocketErrorCode: frame.closeCode)
+        let reason = frame.reason.map { $0.isEmpty ? "" : " \"\($0)\"" } ?? ""
+        return "closed: \(code) (\(frame.closeCode))\(reason)"
+    }
+}
+
+/// What the client did that the report at the end depends on.
+actor Session {
+    private(set) var didSendClose = false
+    func closeSent() { didSendClose = true }
+}
+
+/// Status lines go to standard error, so that standard output carries only what the server sent.
+func printStatus(_ text: String) {
+    var standardError = StandardError()
+    print("wsclient: \(text)", to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

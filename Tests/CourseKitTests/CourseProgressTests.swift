@@ -1,0 +1,33 @@
+import CourseKit
+import Foundation
+import Testing
+
+@Suite("Progress")
+struct CourseProgressTests {
+    @Test("Progress survives a save and a load, and a missing file means a fresh start")
+    func roundTrip() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let root = CourseRoot(path: folder.path)
+        #expect(CourseProgress.load(from: root) == CourseProgress())
+
+        var progress = CourseProgress()
+        progress.start(1)
+        progress.update(1) { $0.hintsShown["2"] = 1 }
+        progress.update(2) { $0.status = .done }
+        try progress.save(to: root)
+        let loaded = CourseProgress.load(from: root)
+        #expect(loaded == progress)
+        #expect(loaded.record(1).status == .inProgress)
+        #expect(loaded.record(3).status == .notStarted)
+    }
+
+    @Test("Starting a lesson that is done leaves it done")
+    func startKeepsDone() {
+        var progress = CourseProgress()
+        progress.update(1) { $0.status = .done }
+        progress.start(1)
+        #expect(progress.record(1).status == .done)
+    }
+}

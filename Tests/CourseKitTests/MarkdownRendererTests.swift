@@ -1,0 +1,34 @@
+import CourseKit
+import Testing
+
+@Suite("Rendering lessons for a terminal")
+struct MarkdownRendererTests {
+    let markdown = """
+        # Lesson 1 — The handshake
+        Text with `code`, **bold** and a [link](https://example.com).
+        <!-- from: A.swift -->
+        ```swift
+        let x = 1
+        ```
+        """
+
+    @Test("Without colour, the text stays as written but for fences and comments")
+    func plain() {
+        let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: false)).render(markdown)
+        #expect(!rendered.contains("\u{1B}["))
+        #expect(rendered.contains("# Lesson 1 — The handshake"))
+        #expect(rendered.contains("Text with `code`, **bold** and a link (https://example.com)."))
+        #expect(rendered.contains("    let x = 1"))
+        #expect(!rendered.contains("```"))
+        #expect(!rendered.contains("<!--"))
+    }
+
+    @Test("With colour, headings, code and emphasis are styled and their markers dropped")
+    func coloured() {
+        let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: true)).render(markdown)
+        #expect(rendered.contains("\u{1B}[1m"))
+        #expect(!rendered.contains("**"))
+        #expect(!rendered.contains("`code`"))
+        #expect(rendered.contains("LESSON 1 — THE HANDSHAKE"))
+    }
+}

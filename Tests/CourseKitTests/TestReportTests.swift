@@ -1,0 +1,45 @@
+import CourseKit
+import Testing
+
+@Suite("Reading swift test's output")
+struct TestReportTests {
+    let root = CourseRoot(path: "/course")
+
+    // Lines as Swift Testing 6.3 prints them.
+    let untouchedRun = """
+        ◇ Test run started.
+        ✘ Test "The RFC's own example key gives the RFC's accept value" recorded an issue at AcceptValueTests.swift:8:6: Caught error: not done yet: compute Sec-WebSocket-Accept
+        ✘ Test "The RFC's own example key gives the RFC's accept value" failed after 0.003 seconds with 1 issue.
+        ✘ Suite "Exercise 1: Sec-WebSocket-Accept" failed after 0.004 seconds with 3 issues.
+        ✔ Test "Bad handshakes are refused with the right status" with 13 test cases passed after 0.003 seconds.
+        ✔ Suite "Exercise 2: the upgrade decision" passed after 0.004 seconds.
+        ✘ Test run with 2 tests in 2 suites failed after 0.005 seconds with 1 issue.
+        """
+
+    @Test("Tests, their issues and failing suites are read from the output")
+    func readsOutcomes() {
+        let report = TestReport(output: untouchedRun, root: root)
+        #expect(report.tests.count == 2)
+        #expect(report.failures.map(\.name) == ["The RFC's own example key gives the RFC's accept value"])
+        #expect(report.failures.first?.issues == ["Caught error: not done yet: compute Sec-WebSocket-Accept"])
+        #expect(report.firstFailingExercise == 1)
+        #expect(!report.passed)
+    }
+
+    @Test("Compiler errors are read with paths relative to the course")
+    func readsCompilerErrors() {
+        let output = """
+            /course/exercises/01-handshake/AcceptValue.swift:12:5: error: cannot find 'digest' in scope
+            /course/exercises/01-handshake/AcceptValue.swift:12:5: error: cannot find 'digest' in scope
+            error: fatalError
+            """
+        let report = TestReport(output: output, root: root)
+        #expect(report.compilerErrors.map(\.description) == ["exercises/01-handshake/AcceptValue.swift:12: cannot find 'digest' in scope"])
+        #expect(!report.passed)
+    }
+
+    @Test("A run where no test ran does not pass")
+    func emptyRunFails() {
+        #expect(!TestReport(output: "Build complete!", root: root).passed)
+    }
+}

@@ -1,0 +1,80 @@
+public import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+import ServiceLifecycle
+
+/// An application on a port the system picked, running while the body runs, shut down gracefully after.
+///
+/// Whatever address `app` was configured with, it listens on `127.0.0.1` and port 0, so suites running
+/// side by side never collide.
+///
+/// - Parameters:
+///   - app: the application under test.
+///   - body: the test; it gets the port the server listens on.
+/// - Returns: what `body` returns.
+public func withLiveServer<Value: Sendable>(
+    _ app: any ApplicationProtocol,
+    _ body: @Sendable (_ port: Int) async throws -> Value
+) async throws -> Value {
+    try await runLive(app, body)
+}
+
+private func runLive<App: ApplicationProtocol, Value: Sendable>(
+    _ app: App,
+    _ body: @Sendable (_ port: Int) async throws -> Value
+) async throws -> Value {
+    let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+    let live = PortReportingApplication(base: app, report: portContinuation)
+    let group = ServiceGroup(configuration: .init(services: [live], logger: app.logger))
+    return try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask {
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await tasks.waitForAll()
+            throw LiveServerError.stoppedBeforeListening
+        }
+        do {
+            let value = try await body(port)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return value
+        } catch {
+            await group.triggerGracefulShutdown()
+            try? await tasks.waitForAll()
+            throw error
+        }
+    }
+}
+
+/// Why a live server could not be used.
+public enum LiveServerError: Error {
+    case stoppedBeforeListening
+}
+
+/// The application under test, moved to a free loopback port that it reports once it listens.
+private struct PortReportingApplication<Base: ApplicationProtocol>: ApplicationProtocol {
+    typealias Responder = Base.Responder
+
+    let base: Base
+    let report: AsyncStream<Int>.Continuation
+
+    var responder: Responder { get async throws { try await base.responder } }
+    var server: HTTPServerBuilder { base.server }
+    var eventLoopGroup: any EventLoopGroup { base.eventLoopGroup }
+    var configuration: ApplicationConfiguration { base.configuration.with(address: .hostname("127.0.0.1", port: 0)) }
+    var logger: Logger { base.logger }
+    var services: [any Service] { base.services }
+    var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { base.processesRunBeforeServerStart }
+
+    @Sendable func onServerRunning(_ channel: any Channel) async {
+        await base.onServerRunning(channel)
+        if let port = channel.localAddress?.port {
+            report.yield(port)
+        }
+    }
+}

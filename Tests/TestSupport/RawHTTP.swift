@@ -1,0 +1,108 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A response read off the wire as bytes, before any HTTP library could tidy it up.
+public struct RawHTTPResponse: Sendable, CustomStringConvertible {
+    /// The status code from the status line.
+    public let status: Int
+    /// Header fields in the order received, names as sent.
+    public let headers: [(name: String, value: String)]
+    /// The body, for responses that have one.
+    public let body: String
+    /// Whether the server closed the connection after the response.
+    public let closedByServer: Bool
+
+    /// The values of a header field, matched without regard to case.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
+    /// The value of a header field sent once, or `nil`.
+    public func value(_ name: String) -> String? {
+        let all = values(name)
+        return all.count == 1 ? all[0] : nil
+    }
+
+    public var description: String {
+        "\(status) \(headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")) \(body)"
+    }
+}
+
+/// Sends a request exactly as written and reads the response, for handshakes no WebSocket client would
+/// send.
+public enum RawHTTP {
+    /// Why an exchange failed.
+    public enum Failure: Error {
+        case timedOut
+        case malformedResponse(String)
+    }
+
+    /// Writes `request` to `127.0.0.1:port` and reads one response.
+    ///
+    /// A `101` ends the read at the end of its head, since a WebSocket follows. Any other response is
+    /// read to the server's close when it says `Connection: close`, else to its `Content-Length`.
+    public static func exchange(_ request: String, port: Int, timeout: Duration = .seconds(10)) async throws -> RawHTTPResponse {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await withThrowingTaskGroup(of: RawHTTPResponse.self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: request))
+                    var received = [UInt8]()
+                    for try await buffer in inbound {
+                        received += buffer.readableBytesView
+                        if let response = try parse(received, closed: false) { return response }
+                    }
+                    guard let response = try parse(received, closed: true) else {
+                        throw Failure.malformedResponse(String(decoding: received, as: UTF8.self))
+                    }
+                    return response
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw Failure.timedOut
+            }
+            let response = try await group.next()!
+            group.cancelAll()
+            return response
+        }
+    }
+
+    /// The response in `bytes`, or `nil` if more bytes are needed.
+    private static func parse(_ bytes: [UInt8], closed: Bool) throws -> RawHTTPResponse? {
+        let separator: [UInt8] = Array("\r\n\r\n".utf8)
+        guard let end = bytes.firstRange(of: separator) else {
+            if closed { throw Failure.malformedResponse(String(decoding: bytes, as: UTF8.self)) }
+            return nil
+        }
+        let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        let statusParts = lines[0].split(separator: " ", maxSplits: 2)
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else {
+            throw Failure.malformedResponse(lines[0])
+        }
+        let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let body = Array(bytes[end.upperBound...])
+        let response = { (closed: Bool) in
+            RawHTTPResponse(status: status, headers: headers, body: String(decoding: body, as: UTF8.self), closedByServer: closed)
+        }
+        if status == 101 || closed { return response(closed) }
+        // A complete response on a connection the server keeps open ends the read; one that says
+        // `Connection: close` is read on to the close, to prove the server keeps its word.
+        let saysClose = headers.contains { $0.name.lowercased() == "connection" && $0.value.lowercased().contains("close") }
+        if !saysClose, let length = headers.first(where: { $0.name.lowercased() == "content-length" }).flatMap({ Int($0.value) }),
+            body.count >= length
+        {
+            return response(false)
+        }
+        return nil
+    }
+}
