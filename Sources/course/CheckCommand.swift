@@ -1,5 +1,6 @@
 import ArgumentParser
 import CourseKit
+import Foundation
 
 /// `course check N`: run lesson N's suite against the learner's exercise (or the solution) and say
 /// plainly what passed, what failed first, and what to do.
@@ -66,7 +67,8 @@ struct CheckVerdict {
             "",
             "First failure: " + style.bold(first.name),
         ]
-        lines += first.issues.prefix(3).map { "    " + $0 }
+        // Swift Testing's "Caught error:" adds nothing a learner needs to read.
+        lines += first.issues.prefix(3).map { "    " + $0.replacingOccurrences(of: "Caught error: ", with: "") }
         lines.append("")
         if let exercise = report.firstFailingExercise {
             lines.append("Exercise \(exercise) is next, in \(lesson.exercisePath)/.")

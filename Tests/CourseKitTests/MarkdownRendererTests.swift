@@ -31,4 +31,16 @@ struct MarkdownRendererTests {
         #expect(!rendered.contains("`code`"))
         #expect(rendered.contains("LESSON 1 — THE HANDSHAKE"))
     }
+
+    @Test("Tables become aligned columns without their separator row")
+    func tables() {
+        let table = """
+            | # | lesson |
+            |---|---|
+            | 1 | `handshake` |
+            | 10 | chat |
+            """
+        let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: false)).render(table)
+        #expect(rendered == "  #   lesson\n  1   `handshake`\n  10  chat")
+    }
 }

@@ -13,7 +13,16 @@ public struct MarkdownRenderer: Sendable {
     public func render(_ markdown: String) -> String {
         var output: [String] = []
         var inCode = false
+        var table: [Substring] = []
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !inCode, line.hasPrefix("|") {
+                table.append(line)
+                continue
+            }
+            if !table.isEmpty {
+                output += render(table: table)
+                table = []
+            }
             if line.hasPrefix("```") {
                 inCode.toggle()
                 continue
@@ -30,7 +39,29 @@ public struct MarkdownRenderer: Sendable {
                 output.append(inline(line))
             }
         }
+        output += render(table: table)
         return output.joined(separator: "\n")
+    }
+
+    /// A Markdown table as aligned columns, without its separator row; the header row in bold.
+    private func render(table rows: [Substring]) -> [String] {
+        let cells = rows.filter { !$0.allSatisfy { "|-: ".contains($0) } }.map { row in
+            row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: " ") }
+        }
+        let plain = MarkdownRenderer(style: TerminalStyle(usesColor: false))
+        let columns = cells.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in
+            cells.map { column < $0.count ? plain.inline($0[column][...]).count : 0 }.max() ?? 0
+        }
+        return cells.enumerated().map { index, row in
+            let line = row.enumerated().map { column, cell in
+                let isLast = column == row.count - 1
+                let padding = isLast ? "" : String(repeating: " ", count: widths[column] - plain.inline(cell[...]).count)
+                let rendered = inline(cell[...]) + padding
+                return index == 0 ? style.bold(rendered) : rendered
+            }
+            return "  " + line.joined(separator: "  ")
+        }
     }
 
     private func heading(_ line: Substring) -> String {
