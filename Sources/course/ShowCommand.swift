@@ -18,29 +18,9 @@ struct ShowCommand: ParsableCommand {
         let text = MarkdownRenderer(style: context.style).render(try context.root.read(lesson.textPath))
         context.progress.start(lesson.number)
         try context.save()
-        if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), page(text) {
+        if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), Pager.page(text) {
             return
         }
         print(text)
-    }
-
-    /// Shows the text through `less -R`; false when there is no `less` to run.
-    private func page(_ text: String) -> Bool {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        guard let less = path.split(separator: ":").map({ "\($0)/less" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            return false
-        }
-        let pager = Process()
-        pager.executableURL = URL(fileURLWithPath: less)
-        pager.arguments = ["-R"]
-        let input = Pipe()
-        pager.standardInput = input
-        guard (try? pager.run()) != nil else { return false }
-        // Quitting the pager early closes the pipe; that is not an error worth dying of.
-        signal(SIGPIPE, SIG_IGN)
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        pager.waitUntilExit()
-        return pager.terminationStatus == 0
     }
 }
