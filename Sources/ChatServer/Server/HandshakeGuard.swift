@@ -8,8 +8,8 @@ import NIOHTTPTypesHTTP1
 /// sees it, so that a refusal goes out with its own status.
 ///
 /// hummingbird-websocket answers every refused upgrade with `400`, and a request that NIO's upgrader
-/// rejects on its own (a missing key, another protocol version) is not refused at all: it falls
-/// through to the HTTP router, which redirects it. This handler sits between the HTTP codec and the
+/// rejects on its own (a missing key, another protocol version) gets no answer at all: the connection
+/// just closes. This handler sits between the HTTP codec and the
 /// upgrader. On a refusal it writes the status, header fields and reason itself and closes the
 /// connection. On an acceptance it lets the request through and puts the decision's header fields on
 /// the `101` response. Either way it leaves the pipeline once the first request is settled.
