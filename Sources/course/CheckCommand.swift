@@ -28,7 +28,7 @@ struct CheckCommand: ParsableCommand {
         let (report, output) = try CheckRunner(root: context.root).check(lesson, against: target)
         if verbose { print(output) }
 
-        let verdict = CheckVerdict(report: report, lesson: lesson, style: style)
+        let verdict = CheckVerdict(report: report, lesson: lesson, target: target, style: style)
         print(verdict.text)
         if target == .exercise {
             context.progress.update(lesson.number) { record in
@@ -45,6 +45,7 @@ struct CheckCommand: ParsableCommand {
 struct CheckVerdict {
     let report: TestReport
     let lesson: Lesson
+    let target: CheckTarget
     let style: TerminalStyle
 
     /// How many compiler errors to show; the first is usually the one to fix.
@@ -57,6 +58,9 @@ struct CheckVerdict {
         }
         let passing = report.tests.count - report.failures.count
         guard let first = report.failures.first else {
+            if target == .solution {
+                return style.green("✔ The reference solution passes all \(report.tests.count) checks.")
+            }
             return [
                 style.green("✔ All \(report.tests.count) checks pass. Lesson \(lesson.number) is done."),
                 "Try it against real clients: swift run \(lesson.executable)",
