@@ -30,4 +30,16 @@ struct CourseProgressTests {
         progress.start(1)
         #expect(progress.record(1).status == .done)
     }
+
+    @Test("An unreadable progress file is set aside, not trusted")
+    func unreadableFileIsSetAside() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let root = CourseRoot(path: folder.path)
+        try "not json".write(toFile: root.path(CourseProgress.fileName), atomically: true, encoding: .utf8)
+        #expect(CourseProgress.load(from: root) == CourseProgress())
+        #expect(root.exists(CourseProgress.fileName + ".unreadable"))
+        #expect(!root.exists(CourseProgress.fileName))
+    }
 }

@@ -2,7 +2,7 @@ public import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOConcurrencyHelpers
-public import NIOCore
+import NIOCore
 import ServiceLifecycle
 
 /// An application on a port the system picked, running while the body runs, shut down gracefully after.

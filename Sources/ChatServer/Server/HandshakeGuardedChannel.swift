@@ -2,19 +2,19 @@ public import HTTPTypes
 public import Hummingbird
 public import HummingbirdCore
 public import HummingbirdWebSocket
-public import Logging
-public import NIOCore
+import Logging
+import NIOCore
 import NIOHTTP1
 
 /// Hummingbird's HTTP/1 channel with WebSocket upgrade, with a ``HandshakeGuard`` in front of the
 /// upgrader.
-public struct HandshakeGuardedChannel: ServerChildChannel {
-    public typealias Value = HTTP1WebSocketUpgradeChannel.Value
+struct HandshakeGuardedChannel: ServerChildChannel {
+    typealias Value = HTTP1WebSocketUpgradeChannel.Value
 
     let base: HTTP1WebSocketUpgradeChannel
     let decide: @Sendable (HTTPRequest) throws -> UpgradeDecision
 
-    public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let upgrader = try pipeline.handler(type: NIOTypedHTTPServerUpgradeHandler<HTTP1WebSocketUpgradeChannel.UpgradeResult>.self)
@@ -23,7 +23,7 @@ public struct HandshakeGuardedChannel: ServerChildChannel {
         }
     }
 
-    public func handle(value: Value, logger: Logger) async {
+    func handle(value: Value, logger: Logger) async {
         await base.handle(value: value, logger: logger)
     }
 }

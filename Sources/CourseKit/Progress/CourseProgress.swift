@@ -50,10 +50,17 @@ public struct CourseProgress: Codable, Sendable, Equatable {
 
     /// Reads the progress file, or starts afresh when there is none.
     ///
-    /// A file that can't be read as progress is set aside rather than trusted or deleted.
+    /// A file that can't be read as progress is set aside, as `.course-progress.json.unreadable`, rather
+    /// than trusted or lost.
     public static func load(from root: CourseRoot) -> CourseProgress {
-        guard let data = FileManager.default.contents(atPath: root.path(fileName)) else { return CourseProgress() }
-        return (try? JSONDecoder().decode(CourseProgress.self, from: data)) ?? CourseProgress()
+        let path = root.path(fileName)
+        guard let data = FileManager.default.contents(atPath: path) else { return CourseProgress() }
+        if let progress = try? JSONDecoder().decode(CourseProgress.self, from: data) {
+            return progress
+        }
+        try? FileManager.default.removeItem(atPath: path + ".unreadable")
+        try? FileManager.default.moveItem(atPath: path, toPath: path + ".unreadable")
+        return CourseProgress()
     }
 
     /// Writes the progress file.
