@@ -1,28 +1,85 @@
 import ArgumentParser
 import ChatServer
-import Hummingbird
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 @main
 struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
-        abstract: "The course's chat server: WebSockets on /ws behind a checked handshake, and /health."
+        abstract: "The course's chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
+        discussion: """
+            Serves the web chat at /, WebSockets at /ws, /health, /metrics and /asyncapi.yaml. \
+            Every option can also be set with the environment variable named in its help; a flag wins.
+            Until OAuth2 arrives, a client names itself with ?name= on the WebSocket URL.
+            """
     )
 
-    @Option(help: "The address to listen on.")
-    var host = "127.0.0.1"
+    private static let environment = ProcessInfo.processInfo.environment
 
-    @Option(help: "The port to listen on.")
-    var port = 8080
+    @Option(help: "The address to listen on (CHAT_HOST).")
+    var host = environment["CHAT_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "The port to listen on (CHAT_PORT).")
+    var port = environment["CHAT_PORT"].flatMap(Int.init) ?? 8080
+
+    @Option(name: .customLong("db"), help: "The SQLite file of messages, created on first start (CHAT_DB).")
+    var databasePath = environment["CHAT_DB"] ?? "chat.sqlite"
 
     @Option(
         name: .customLong("allowed-origin"),
-        help: "A browser origin allowed to open WebSockets besides the server's own (repeatable; * allows any)."
+        help: "A browser origin allowed besides the server's own; repeat for more, * allows any (CHAT_ALLOWED_ORIGINS, comma-separated)."
     )
-    var allowedOrigins: [String] = []
+    var allowedOrigins: [String] = environment["CHAT_ALLOWED_ORIGINS"].map { $0.split(separator: ",").map(String.init) } ?? []
+
+    @Option(help: "The largest message or frame, in bytes; larger ones close with 1009 (CHAT_MAX_MESSAGE_SIZE).")
+    var maxMessageSize = environment["CHAT_MAX_MESSAGE_SIZE"].flatMap(Int.init) ?? 64 * 1024
+
+    @Option(help: "Open WebSockets beyond which handshakes get 503 and Retry-After (CHAT_MAX_CONNECTIONS).")
+    var maxConnections = environment["CHAT_MAX_CONNECTIONS"].flatMap(Int.init) ?? 10_000
+
+    @Option(help: "Messages a second each connection may send on average (CHAT_RATE_LIMIT).")
+    var rateLimit = environment["CHAT_RATE_LIMIT"].flatMap(Double.init) ?? 20
+
+    @Option(help: "Messages a connection may send in a burst (CHAT_RATE_BURST).")
+    var rateBurst = environment["CHAT_RATE_BURST"].flatMap(Int.init) ?? 40
+
+    @Option(help: "Seconds between pings; a client silent for two closes (CHAT_PING_INTERVAL).")
+    var pingInterval = environment["CHAT_PING_INTERVAL"].flatMap(Double.init) ?? 30
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (CHAT_LOG_LEVEL).")
+    var logLevel = environment["CHAT_LOG_LEVEL"] ?? "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        guard maxMessageSize > 0, maxConnections > 0, rateLimit > 0, rateBurst > 0, pingInterval > 0 else {
+            throw ValidationError("Sizes, limits and intervals must be positive.")
+        }
+    }
 
     func run() async throws {
-        let configuration = ChatServerConfiguration(host: host, port: port, allowedOrigins: allowedOrigins)
-        try await buildApplication(configuration).runService()
+        let configuration = ChatServerConfiguration(
+            host: host,
+            port: port,
+            databasePath: databasePath,
+            allowedOrigins: allowedOrigins,
+            maxMessageSize: maxMessageSize,
+            maxConnections: maxConnections,
+            rateLimit: rateLimit,
+            rateBurst: rateBurst,
+            pingInterval: .milliseconds(Int(pingInterval * 1000)),
+            logLevel: Logger.Level(rawValue: logLevel) ?? .info
+        )
+        var logger = Logger(label: "chat-server")
+        logger.logLevel = configuration.logLevel
+        let service = try ChatService(configuration: configuration)
+        let group = ServiceGroup(
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
     }
 }

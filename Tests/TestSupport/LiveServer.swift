@@ -25,9 +25,39 @@ private func runLive<App: ApplicationProtocol, Value: Sendable>(
     _ app: App,
     _ body: @Sendable (_ port: Int) async throws -> Value
 ) async throws -> Value {
+    try await withLiveService({ report in PortReportingApplication(base: app, report: report) }) { live in try await body(live.port) }
+}
+
+/// A running service, as a test sees it.
+public struct LiveService<S: Service>: Sendable {
+    /// The service itself.
+    public let service: S
+    /// The port it listens on.
+    public let port: Int
+    let group: ServiceGroup
+
+    /// Shuts the service down gracefully, as SIGTERM would; ``withLiveService(_:_:)`` then waits for it.
+    public func shutDown() async {
+        await group.triggerGracefulShutdown()
+    }
+}
+
+/// A service that reports the port it listens on, running while the body runs, shut down gracefully
+/// after, as SIGTERM would.
+///
+/// - Parameters:
+///   - makeService: builds the service; it must call `onServerRunning` once it listens.
+///   - body: the test; it gets the running service.
+/// - Returns: what `body` returns.
+public func withLiveService<S: Service, Value: Sendable>(
+    _ makeService: (_ onServerRunning: @escaping @Sendable (any Channel) async -> Void) throws -> S,
+    _ body: @Sendable (LiveService<S>) async throws -> Value
+) async throws -> Value {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let live = PortReportingApplication(base: app, report: portContinuation)
-    let group = ServiceGroup(configuration: .init(services: [live], logger: app.logger))
+    let service = try makeService { channel in
+        if let port = channel.localAddress?.port { portContinuation.yield(port) }
+    }
+    let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "live-service")))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask {
             defer { portContinuation.finish() }
@@ -39,7 +69,7 @@ private func runLive<App: ApplicationProtocol, Value: Sendable>(
             throw LiveServerError.stoppedBeforeListening
         }
         do {
-            let value = try await body(port)
+            let value = try await body(LiveService(service: service, port: port, group: group))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
             return value
@@ -61,7 +91,7 @@ private struct PortReportingApplication<Base: ApplicationProtocol>: ApplicationP
     typealias Responder = Base.Responder
 
     let base: Base
-    let report: AsyncStream<Int>.Continuation
+    let report: @Sendable (any Channel) async -> Void
 
     var responder: Responder { get async throws { try await base.responder } }
     var server: HTTPServerBuilder { base.server }
@@ -73,8 +103,6 @@ private struct PortReportingApplication<Base: ApplicationProtocol>: ApplicationP
 
     @Sendable func onServerRunning(_ channel: any Channel) async {
         await base.onServerRunning(channel)
-        if let port = channel.localAddress?.port {
-            report.yield(port)
-        }
+        await report(channel)
     }
 }

@@ -106,3 +106,35 @@ public enum RawHTTP {
         return nil
     }
 }
+
+extension RawHTTP {
+    /// Opens a WebSocket by hand, sends `frames` as masked text frames, then goes silent: it neither
+    /// reads nor answers pings, like a client whose network vanished, until `duration` has passed.
+    public static func openThenVanish(_ request: String, port: Int, sending frames: [String], for duration: Duration) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: request))
+            var iterator = inbound.makeAsyncIterator()
+            _ = try await iterator.next()
+            for frame in frames {
+                try await outbound.write(maskedTextFrame(frame))
+            }
+            try await Task.sleep(for: duration)
+        }
+    }
+
+    /// A client's text frame (RFC 6455 §5.2): final, opcode 1, masked, for payloads under 126 bytes.
+    static func maskedTextFrame(_ text: String) -> ByteBuffer {
+        let payload = Array(text.utf8)
+        precondition(payload.count < 126, "a test frame is short")
+        let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        var frame: [UInt8] = [0x81, 0x80 | UInt8(payload.count)] + mask
+        frame += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        return ByteBuffer(bytes: frame)
+    }
+}

@@ -1,16 +1,32 @@
 public import Logging
 
 /// Everything the chat server can be told at start-up. Every setting has a default that serves a
-/// developer on their own machine.
+/// developer on their own machine; `chat-server --help` lists the flag and environment variable of each.
 public struct ChatServerConfiguration: Sendable {
     /// The address to listen on. `127.0.0.1` keeps the server private to this machine.
     public var host: String
     /// The port to listen on; `0` lets the system pick one.
     public var port: Int
+    /// The SQLite file that holds every message; created and migrated on first start.
+    public var databasePath: String
     /// Browser origins allowed to open WebSockets besides the server's own (see ``HandshakePolicy``).
     public var allowedOrigins: [String]
-    /// The largest message a client may send, in bytes.
+    /// The largest message or frame a client may send, in bytes; larger ones close the connection
+    /// with 1009.
     public var maxMessageSize: Int
+    /// Open WebSockets beyond which handshakes are refused with 503 and `Retry-After`.
+    public var maxConnections: Int
+    /// Messages a second a connection may send on average.
+    public var rateLimit: Double
+    /// Messages a connection may send in a burst above the average.
+    public var rateBurst: Int
+    /// Messages refused in a row for the rate, after which the connection is closed with 1008.
+    public var rateStrikes: Int
+    /// How often the server pings each client; a client that has not answered by the next ping is
+    /// taken to be gone, and its connection is closed.
+    public var pingInterval: Duration
+    /// How long shutdown waits for clients to answer the 1001 close before it stops anyway.
+    public var shutdownTimeout: Duration
     /// The least severe log level written.
     public var logLevel: Logger.Level
 
@@ -18,19 +34,33 @@ public struct ChatServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
+        databasePath: String = "chat.sqlite",
         allowedOrigins: [String] = [],
         maxMessageSize: Int = 64 * 1024,
+        maxConnections: Int = 10_000,
+        rateLimit: Double = 20,
+        rateBurst: Int = 40,
+        rateStrikes: Int = 20,
+        pingInterval: Duration = .seconds(30),
+        shutdownTimeout: Duration = .seconds(10),
         logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
+        self.databasePath = databasePath
         self.allowedOrigins = allowedOrigins
         self.maxMessageSize = maxMessageSize
+        self.maxConnections = maxConnections
+        self.rateLimit = rateLimit
+        self.rateBurst = rateBurst
+        self.rateStrikes = rateStrikes
+        self.pingInterval = pingInterval
+        self.shutdownTimeout = shutdownTimeout
         self.logLevel = logLevel
     }
 
-    /// The handshake policy these settings make.
+    /// The handshake policy these settings make: the origins, and the `chat.v1` subprotocol.
     public var handshakePolicy: HandshakePolicy {
-        HandshakePolicy(allowedOrigins: allowedOrigins)
+        HandshakePolicy(allowedOrigins: allowedOrigins, subprotocols: ["chat.v1"])
     }
 }

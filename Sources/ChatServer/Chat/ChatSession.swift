@@ -1,0 +1,96 @@
+import Metrics
+import NIOWebSocket
+
+/// One connection's side of the conversation: it reads the client's messages, answers them, and
+/// tells the hub and the store what they need to know.
+///
+/// A session handles one message at a time, in the order they arrive; it belongs to its connection's
+/// task and is never shared.
+struct ChatSession {
+    /// What the connection should do after a message.
+    enum Outcome: Equatable {
+        case carryOn
+        case close(WebSocketErrorCode, reason: String)
+    }
+
+    let id: ConnectionID
+    let user: String
+    let hub: Hub
+    let store: MessageStore
+    let outbox: Outbox
+    let metrics: ChatMetrics
+    var limiter: RateLimiter
+
+    /// Handles one text message from the client.
+    ///
+    /// - Returns: whether to carry on or to close the connection, and how.
+    /// - Throws: only what the server itself failed at (the store, say): the connection then closes
+    ///   with 1011. Whatever the client got wrong is answered with an `error` event instead.
+    mutating func receive(_ text: String, at now: ContinuousClock.Instant) async throws -> Outcome {
+        metrics.messagesIn.increment()
+        switch limiter.admit(at: now) {
+        case .allow:
+            break
+        case .refuse:
+            refuse(ProtocolError(.rateLimited, "more than \(Int(limiter.rate)) messages a second; wait, then resend"))
+            return .carryOn
+        case .disconnect:
+            return .close(.policyViolation, reason: "rate limit exceeded")
+        }
+        do {
+            try await handle(try ClientEnvelope(decoding: text))
+        } catch let error as ProtocolError {
+            refuse(error)
+        }
+        return .carryOn
+    }
+
+    private func refuse(_ error: ProtocolError) {
+        metrics.errors(error.code).increment()
+        outbox.send(.error(error))
+    }
+
+    private func handle(_ envelope: ClientEnvelope) async throws {
+        let (id, user, hub, outbox, ref) = (id, user, hub, outbox, envelope.ref)
+        switch envelope.message {
+        case .join(let room, let since):
+            // Joining inside the store's read keeps every message seen exactly once: in `joined`, or live.
+            let limit = since == nil ? Limits.defaultHistory : Limits.maxHistory
+            try await store.recentMessages(in: room, since: since, limit: limit) { messages in
+                let members = hub.join(id, room: room)
+                outbox.send(.joined(room: room, members: members, messages: messages, ref: ref))
+            }
+
+        case .leave(let room):
+            guard hub.leave(id, room: room) else { throw Self.notMember(room, ref: ref) }
+            outbox.send(.left(room: room, ref: ref))
+
+        case .send(let room, let text, let clientID):
+            guard hub.isMember(id, of: room) else { throw Self.notMember(room, ref: ref) }
+            let draft = MessageStore.Draft(room: room, from: user, text: text, clientID: clientID)
+            let (stored, isNew) = try await store.append(draft) { message in
+                hub.broadcast(.message(message, ref: nil), to: room, except: id)
+                outbox.send(.message(message, ref: ref))
+            }
+            if !isNew { outbox.send(.message(stored, ref: ref)) }
+
+        case .history(let room, let before, let limit):
+            guard hub.isMember(id, of: room) else { throw Self.notMember(room, ref: ref) }
+            let messages = try await store.messages(in: room, before: before, limit: limit)
+            outbox.send(.history(room: room, messages: messages, ref: ref))
+
+        case .direct(let recipient, let text, let clientID):
+            let draft = MessageStore.Draft(to: recipient, from: user, text: text, clientID: clientID)
+            let (stored, isNew) = try await store.append(draft) { message in
+                // The recipient's connections, and the sender's others, so that every device agrees.
+                hub.deliver(.direct(message, ref: nil), toUsers: [recipient, user], except: id)
+                outbox.send(.direct(message, ref: ref))
+            }
+            if !isNew { outbox.send(.direct(stored, ref: ref)) }
+        }
+    }
+
+    private static func notMember(_ room: String, ref: String?) -> ProtocolError {
+        ProtocolError(.notMember, "join \(room) first", ref: ref)
+    }
+}

@@ -1,0 +1,138 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOWebSocket
+
+/// Identifies one WebSocket connection for the life of the server.
+public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
+    let value: Int
+    public var description: String { "c\(value)" }
+}
+
+/// Who is connected, which rooms they are in, and the one place messages fan out from.
+///
+/// The state is small and every change to it is synchronous, so a lock guards it rather than an
+/// actor: fanning out takes no task switch, and callers that must keep an order (the store's commit
+/// callbacks) keep it. Frames are queued into outboxes after the lock is released.
+public final class Hub: Sendable {
+    private struct Member {
+        let user: String
+        let outbox: Outbox
+        var rooms: Set<String> = []
+    }
+
+    private struct State {
+        var members: [ConnectionID: Member] = [:]
+        var rooms: [String: Set<ConnectionID>] = [:]
+        var nextID = 0
+
+        func users(in room: String) -> [String] {
+            Set(rooms[room, default: []].compactMap { members[$0]?.user }).sorted()
+        }
+
+        func outboxes(in room: String, except excluded: ConnectionID?) -> [Outbox] {
+            rooms[room, default: []].filter { $0 != excluded }.compactMap { members[$0]?.outbox }
+        }
+
+        func isPresent(_ user: String, in room: String) -> Bool {
+            rooms[room, default: []].contains { members[$0]?.user == user }
+        }
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    /// How many connections are registered.
+    public var connectionCount: Int { state.withLockedValue { $0.members.count } }
+
+    /// How many rooms have at least one member.
+    public var roomCount: Int { state.withLockedValue { $0.rooms.count } }
+
+    /// Registers a connection; it is in no room yet.
+    func connect(user: String, outbox: Outbox) -> ConnectionID {
+        state.withLockedValue { state in
+            let id = ConnectionID(value: state.nextID)
+            state.nextID += 1
+            state.members[id] = Member(user: user, outbox: outbox)
+            return id
+        }
+    }
+
+    /// Removes a connection from every room and from the registry, telling each room its user left
+    /// when this was the user's last connection there.
+    func disconnect(_ id: ConnectionID) {
+        let rooms = state.withLockedValue { $0.members[id]?.rooms ?? [] }
+        for room in rooms {
+            leave(id, room: room)
+        }
+        _ = state.withLockedValue { $0.members.removeValue(forKey: id) }
+    }
+
+    /// Adds a connection to a room.
+    ///
+    /// - Returns: the room's members afterwards; the others are told when the user is new to the room.
+    @discardableResult
+    func join(_ id: ConnectionID, room: String) -> [String] {
+        let (user, members, others) = state.withLockedValue { state -> (String?, [String], [Outbox]) in
+            guard let user = state.members[id]?.user else { return (nil, [], []) }
+            let isNew = !state.isPresent(user, in: room)
+            let others = isNew ? state.outboxes(in: room, except: id) : []
+            state.rooms[room, default: []].insert(id)
+            state.members[id]?.rooms.insert(room)
+            return (user, state.users(in: room), others)
+        }
+        if let user {
+            fanOut(.presence(room: room, user: user, event: .joined), to: others)
+        }
+        return members
+    }
+
+    /// Takes a connection out of a room.
+    ///
+    /// - Returns: whether it was in the room.
+    @discardableResult
+    func leave(_ id: ConnectionID, room: String) -> Bool {
+        let (user, others) = state.withLockedValue { state -> (String?, [Outbox]) in
+            guard let user = state.members[id]?.user, state.rooms[room]?.remove(id) != nil else { return (nil, []) }
+            state.members[id]?.rooms.remove(room)
+            if state.rooms[room]?.isEmpty == true { state.rooms[room] = nil }
+            return (user, state.isPresent(user, in: room) ? [] : state.outboxes(in: room, except: nil))
+        }
+        guard let user else { return false }
+        fanOut(.presence(room: room, user: user, event: .left), to: others)
+        return true
+    }
+
+    /// Whether a connection is in a room.
+    func isMember(_ id: ConnectionID, of room: String) -> Bool {
+        state.withLockedValue { $0.rooms[room]?.contains(id) ?? false }
+    }
+
+    /// Sends a message to every connection in a room but one, encoding it once.
+    func broadcast(_ message: ServerMessage, to room: String, except excluded: ConnectionID? = nil) {
+        fanOut(message, to: state.withLockedValue { $0.outboxes(in: room, except: excluded) })
+    }
+
+    /// Sends a message to every connection of these users but one, encoding it once.
+    func deliver(_ message: ServerMessage, toUsers users: Set<String>, except excluded: ConnectionID? = nil) {
+        let outboxes = state.withLockedValue { state in
+            state.members.filter { $0.key != excluded && users.contains($0.value.user) }.map(\.value.outbox)
+        }
+        fanOut(message, to: outboxes)
+    }
+
+    /// Closes every connection with the same code and reason, after what is queued for it.
+    func closeAll(_ code: WebSocketErrorCode, reason: String) {
+        for outbox in state.withLockedValue({ $0.members.values.map(\.outbox) }) {
+            outbox.close(code, reason: reason)
+        }
+    }
+
+    private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
+        guard !outboxes.isEmpty else { return }
+        let buffer = message.buffer
+        for outbox in outboxes {
+            outbox.send(buffer)
+        }
+    }
+}

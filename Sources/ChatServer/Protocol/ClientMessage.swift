@@ -1,0 +1,121 @@
+import Foundation
+
+/// A message from a client, read and checked: every field is present and within its range.
+public enum ClientMessage: Sendable, Equatable {
+    /// Join a room, and receive what was said after `since` (or the latest messages).
+    case join(room: String, since: Int64?)
+    /// Leave a room.
+    case leave(room: String)
+    /// Say something in a room the sender has joined.
+    case send(room: String, text: String, clientID: String?)
+    /// Read the messages of a joined room before `before` (or the latest), at most `limit`.
+    case history(room: String, before: Int64?, limit: Int)
+    /// Say something to one user.
+    case direct(to: String, text: String, clientID: String?)
+
+    /// Every `type` a client may send, for the protocol's documentation and its tests.
+    public static let types = ["join", "leave", "send", "history", "direct"]
+}
+
+/// A client message together with the `ref` the server echoes in its reply.
+public struct ClientEnvelope: Sendable, Equatable {
+    public var message: ClientMessage
+    public var ref: String?
+}
+
+extension ClientEnvelope {
+    /// Reads a client's text frame.
+    ///
+    /// - Parameter text: the frame's text.
+    /// - Throws: a ``ProtocolError`` naming what is wrong, carrying the message's `ref` when it could
+    ///   be read, so that the client can match the error to what it sent.
+    public init(decoding text: String) throws(ProtocolError) {
+        let fields: WireFields
+        do {
+            fields = try JSONDecoder().decode(WireFields.self, from: Data(text.utf8))
+        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
+            let ref = (try? JSONDecoder().decode(RefOnly.self, from: Data(text.utf8)))?.ref
+            throw ProtocolError(.invalidField, "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type", ref: ref)
+        } catch {
+            throw ProtocolError(.invalidJSON, "a message is one JSON object")
+        }
+        self.ref = fields.ref
+        do {
+            self.message = try fields.message()
+        } catch {
+            throw ProtocolError(error.code, error.detail, ref: fields.ref)
+        }
+    }
+}
+
+/// Every field any client message may have; which ones a message needs depends on its `type`.
+private struct WireFields: Decodable {
+    var type: String?
+    var ref: String?
+    var room: String?
+    var since: Int64?
+    var text: String?
+    var clientID: String?
+    var before: Int64?
+    var limit: Int?
+    var to: String?
+
+    enum CodingKeys: String, CodingKey {
+        case type, ref, room, since, text, before, limit, to
+        case clientID = "client_id"
+    }
+
+    func message() throws(ProtocolError) -> ClientMessage {
+        switch type {
+        case "join":
+            return .join(room: try validRoom(), since: try since.map { value throws(ProtocolError) in try Limits.check(value, atLeast: 0, "since") })
+        case "leave":
+            return .leave(room: try validRoom())
+        case "send":
+            return .send(room: try validRoom(), text: try validText(), clientID: try validClientID())
+        case "history":
+            let before = try before.map { value throws(ProtocolError) in try Limits.check(value, atLeast: 1, "before") }
+            let limit = try Limits.check(Int64(limit ?? Limits.defaultHistory), atLeast: 1, "limit")
+            guard limit <= Limits.maxHistory else {
+                throw ProtocolError(.invalidField, "limit is at most \(Limits.maxHistory)")
+            }
+            return .history(room: try validRoom(), before: before, limit: Int(limit))
+        case "direct":
+            guard let to, UserName.isValid(to) else {
+                throw ProtocolError(.invalidField, "to must be a user name: \(UserName.rule)")
+            }
+            return .direct(to: to, text: try validText(), clientID: try validClientID())
+        case nil:
+            throw ProtocolError(.unknownType, "type is missing")
+        case let type?:
+            throw ProtocolError(.unknownType, "\(type) is not a message type; types are \(ClientMessage.types.joined(separator: ", "))")
+        }
+    }
+
+    func validRoom() throws(ProtocolError) -> String {
+        guard let room, RoomName.isValid(room) else {
+            throw ProtocolError(.invalidField, "room must be \(RoomName.rule)")
+        }
+        return room
+    }
+
+    func validText() throws(ProtocolError) -> String {
+        guard let text, (1...Limits.maxTextLength).contains(text.count) else {
+            throw ProtocolError(.invalidField, "text must be 1 to \(Limits.maxTextLength) characters")
+        }
+        return text
+    }
+
+    func validClientID() throws(ProtocolError) -> String? {
+        guard let clientID else { return nil }
+        guard (1...Limits.maxClientIDLength).contains(clientID.count) else {
+            throw ProtocolError(.invalidField, "client_id must be 1 to \(Limits.maxClientIDLength) characters")
+        }
+        return clientID
+    }
+}
+
+/// Just the `ref`, read from a message whose other fields may be wrong.
+private struct RefOnly: Decodable {
+    var ref: String?
+}

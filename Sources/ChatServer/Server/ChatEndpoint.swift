@@ -1,0 +1,96 @@
+import HTTPTypes
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import NIOCore
+import NIOWebSocket
+
+/// What runs for each accepted WebSocket on `/ws`: it registers the connection, reads its messages
+/// into a ``ChatSession``, writes its outbox, and releases everything when the connection ends.
+struct ChatEndpoint: Sendable {
+    let hub: Hub
+    let store: MessageStore
+    let identity: any IdentityProvider
+    let metrics: ChatMetrics
+    let configuration: ChatServerConfiguration
+
+    func run(
+        inbound: WebSocketInboundStream,
+        outbound: WebSocketOutboundWriter,
+        context: WebSocketRouterContext<BasicWebSocketRequestContext>
+    ) async throws {
+        // The handshake guard identified the client already; this cannot fail for a request it accepted.
+        guard case .success(let user) = identity.identify(context.request.head) else {
+            try await outbound.close(.policyViolation, reason: "unidentified")
+            return
+        }
+        let (outbox, events) = Outbox.make()
+        let id = hub.connect(user: user, outbox: outbox)
+        var logger = context.logger
+        logger[metadataKey: "connection"] = "\(id)"
+        logger[metadataKey: "user"] = "\(user)"
+        logger.info("WebSocket connected")
+        metrics.connections.increment()
+        defer {
+            hub.disconnect(id)
+            metrics.connections.decrement()
+            logger.info("WebSocket disconnected")
+        }
+
+        var session = ChatSession(
+            id: id,
+            user: user,
+            hub: hub,
+            store: store,
+            outbox: outbox,
+            metrics: metrics,
+            limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes)
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await write(events, to: outbound) }
+            defer { outbox.finish() }
+            for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+                let outcome: ChatSession.Outcome
+                switch message {
+                case .binary:
+                    outcome = .close(.unacceptableData, reason: "binary messages are not accepted")
+                case .text(let text):
+                    do {
+                        outcome = try await session.receive(text, at: .now)
+                    } catch {
+                        logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
+                        metrics.closes("1011").increment()
+                        throw error
+                    }
+                }
+                if case .close(let code, let reason) = outcome {
+                    outbox.close(code, reason: reason)
+                    break
+                }
+            }
+            outbox.finish()
+            try await group.waitForAll()
+        }
+    }
+
+    /// Writes what the outbox queues until it is finished or asks for a close; a write that fails
+    /// means the connection is gone, and ends the writer.
+    private func write(_ events: AsyncStream<OutboundEvent>, to outbound: WebSocketOutboundWriter) async {
+        do {
+            for await event in events {
+                switch event {
+                case .text(let buffer):
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
+                    metrics.messagesOut.increment()
+                case .close(let code, let reason):
+                    metrics.closes(String(UInt16(webSocketErrorCode: code))).increment()
+                    try await outbound.close(code, reason: reason)
+                    return
+                }
+            }
+        } catch {
+            return
+        }
+    }
+}

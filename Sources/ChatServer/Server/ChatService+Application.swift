@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+extension ChatService {
+    /// The HTTP application: the web page, health, metrics, the AsyncAPI document, and `/ws`.
+    func makeApplication() throws -> some ApplicationProtocol {
+        let router = Router()
+        let page = try Self.resource("index.html")
+        let asyncAPI = try Self.resource("asyncapi.yaml")
+        router.get("/") { _, _ in Self.response(page, type: "text/html; charset=utf-8") }
+        router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
+        router.get("/health") { [store] _, _ in
+            await store.isHealthy()
+                ? Self.response(ByteBuffer(string: "ok\n"), type: "text/plain; charset=utf-8")
+                : Self.response(ByteBuffer(string: "database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
+        }
+        router.get("/metrics") { [metrics] _, _ in
+            Self.response(ByteBuffer(string: metrics.exposition), type: "text/plain; version=0.0.4")
+        }
+        // A plain GET of the WebSocket endpoint (a browser tab, curl without headers) learns what it is.
+        router.get("/ws") { _, _ in
+            var response = Self.response(
+                ByteBuffer(string: "/ws is a WebSocket endpoint: connect with a WebSocket client.\n"),
+                type: "text/plain; charset=utf-8",
+                status: .upgradeRequired
+            )
+            response.headers[.upgrade] = "websocket"
+            return response
+        }
+
+        let endpoint = ChatEndpoint(hub: hub, store: store, identity: identity, metrics: metrics, configuration: configuration)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        webSocketRouter.ws("/ws") { inbound, outbound, context in
+            try await endpoint.run(inbound: inbound, outbound: outbound, context: context)
+        }
+
+        let handshake = ChatHandshake(
+            policy: configuration.handshakePolicy,
+            identity: identity,
+            hub: hub,
+            maxConnections: configuration.maxConnections
+        )
+        let webSocket = WebSocketServerConfiguration(
+            maxFrameSize: configuration.maxMessageSize,
+            autoPing: .enabled(timePeriod: configuration.pingInterval),
+            validateUTF8: true
+        )
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket), guardedBy: handshake.decide),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-server"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    private static func resource(_ name: String) throws -> ByteBuffer {
+        guard let url = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
+        }
+        return ByteBuffer(bytes: try Data(contentsOf: url))
+    }
+
+    private static func response(_ body: ByteBuffer, type: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: body))
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// Every message, in an SQLite file: a message is committed here before anyone is told of it.
+///
+/// A `DatabasePool` keeps the file in WAL mode, so readers (history, recovery) never wait for the
+/// writer. Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
+public final class MessageStore: Sendable {
+    private let database: DatabasePool
+
+    /// Opens (creating and migrating if need be) the database at `path`.
+    ///
+    /// - Throws: GRDB's error when the file can't be opened or migrated.
+    public init(path: String) throws {
+        database = try DatabasePool(path: path)
+        try Self.migrator.migrate(database)
+    }
+
+    /// A message about to be stored.
+    public struct Draft: Sendable {
+        public var room: String?
+        public var to: String?
+        public var from: String
+        public var text: String
+        public var clientID: String?
+
+        public init(room: String? = nil, to: String? = nil, from: String, text: String, clientID: String?) {
+            self.room = room
+            self.to = to
+            self.from = from
+            self.text = text
+            self.clientID = clientID
+        }
+    }
+
+    /// Stores a message, unless its sender already stored one with the same `clientID`.
+    ///
+    /// `onCommit` runs once the message is committed, in commit order: callbacks never overtake one
+    /// another, so fanning out from them delivers a room's messages in id order.
+    ///
+    /// - Returns: the stored message, and whether it is new; a resend returns the message stored the
+    ///   first time (and `onCommit` does not run), so a client that resends after a reconnect never
+    ///   makes a duplicate.
+    public func append(
+        _ draft: Draft,
+        onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
+    ) async throws -> (message: ChatMessage, isNew: Bool) {
+        try await database.write { db in
+            if let clientID = draft.clientID,
+                let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
+            {
+                return (stored.message, false)
+            }
+            var record = MessageRecord(draft: draft, at: Self.now())
+            try record.insert(db)
+            let message = record.message
+            db.afterNextTransaction(onCommit: { _ in onCommit(message) })
+            return (message, true)
+        }
+    }
+
+    /// Reads what a client joining a room should see, and runs `body` with it, in step with the
+    /// commit callbacks of ``append(_:onCommit:)``.
+    ///
+    /// A message committed before the read is in the list; one committed after it runs its callback
+    /// after `body`. So if `body` makes the client a member of the room, the client sees every message
+    /// exactly once: in the list, or live.
+    ///
+    /// - Parameters:
+    ///   - room: the room.
+    ///   - since: the last id the client has seen: the messages after it, oldest first; `nil` for the
+    ///     latest messages.
+    ///   - limit: the most messages to read.
+    ///   - body: what to do with them, such as joining the room and answering the client.
+    public func recentMessages<Value: Sendable>(
+        in room: String,
+        since: Int64?,
+        limit: Int,
+        then body: @escaping @Sendable ([ChatMessage]) -> Value
+    ) async throws -> Value {
+        try await database.write { db in
+            var request = MessageRecord.filter(Column("room") == room)
+            let messages: [MessageRecord]
+            if let since {
+                messages = try request.filter(Column("id") > since).order(Column("id")).limit(limit).fetchAll(db)
+            } else {
+                request = request.order(Column("id").desc).limit(limit)
+                messages = try request.fetchAll(db).reversed()
+            }
+            return body(messages.map(\.message))
+        }
+    }
+
+    /// The messages of a room before `id` (or the very latest), oldest first, at most `limit`.
+    public func messages(in room: String, before id: Int64? = nil, limit: Int) async throws -> [ChatMessage] {
+        try await database.read { db in
+            var request = MessageRecord.filter(Column("room") == room)
+            if let id { request = request.filter(Column("id") < id) }
+            return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)
+        }
+    }
+
+    /// Whether the database answers a query.
+    public func isHealthy() async -> Bool {
+        (try? await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Closes the database; nothing may be stored after.
+    public func close() throws {
+        try database.close()
+    }
+
+    /// Now, to the millisecond that SQLite keeps.
+    private static func now() -> Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: messages") { db in
+            try db.create(table: MessageRecord.databaseTableName) { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("room", .text)
+                table.column("recipient", .text)
+                table.column("sender", .text).notNull()
+                table.column("text", .text).notNull()
+                table.column("createdAt", .datetime).notNull()
+                table.column("clientID", .text)
+                // SQLite lets NULLs repeat under a unique key: messages without a client id never clash.
+                table.uniqueKey(["sender", "clientID"])
+            }
+            try db.create(index: "message_room_id", on: MessageRecord.databaseTableName, columns: ["room", "id"])
+        }
+        return migrator
+    }
+}
+
+/// A row of the `message` table.
+private struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "message"
+
+    var id: Int64?
+    var room: String?
+    var recipient: String?
+    var sender: String
+    var text: String
+    var createdAt: Date
+    var clientID: String?
+
+    init(draft: MessageStore.Draft, at date: Date) {
+        room = draft.room
+        recipient = draft.to
+        sender = draft.from
+        text = draft.text
+        createdAt = date
+        clientID = draft.clientID
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var message: ChatMessage {
+        ChatMessage(id: id ?? 0, room: room, to: recipient, from: sender, text: text, at: createdAt, clientID: clientID)
+    }
+}

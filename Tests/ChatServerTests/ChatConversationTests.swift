@@ -1,0 +1,135 @@
+import ChatServer
+import Testing
+import TestSupport
+
+@Suite("Chatting: rooms, history, recovery, direct messages", .serialized)
+struct ChatConversationTests {
+    @Test("Two clients chat in a room: each sees the other's messages and the sender gets its copy")
+    func twoClientsChat() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                let received = try await alice.next("joined")
+                #expect(received.members == ["alice"])
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    bob.send(#"{"type":"join","room":"general","ref":"j1"}"#)
+                    let joined = try await bob.next("joined")
+                    #expect(joined.members == ["alice", "bob"])
+                    #expect(joined.ref == "j1")
+                    let presence = try await alice.next("presence")
+                    #expect(presence.user == "bob" && presence.event == "joined")
+
+                    bob.send(#"{"type":"send","room":"general","text":"hi alice","client_id":"b-1","ref":"s1"}"#)
+                    let acknowledgement = try await bob.next("message")
+                    #expect(acknowledgement.ref == "s1")
+                    let received = try await alice.next("message")
+                    #expect(received.text == "hi alice" && received.from == "bob" && received.room == "general")
+                    #expect(received.id == acknowledgement.id)
+                    #expect(received.ref == nil, "a ref goes back to its sender only")
+                    #expect(received.at?.hasSuffix("Z") == true)
+                }
+                let left = try await alice.next("presence")
+                #expect(left.user == "bob" && left.event == "left")
+            }
+        }
+    }
+
+    @Test("Joining with since recovers exactly the messages missed, in order")
+    func recoveryWithSince() async throws {
+        try await withChatServer { live in
+            let ids = try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                var ids: [Int64] = []
+                for index in 1...5 {
+                    alice.send(#"{"type":"send","room":"general","text":"message \#(index)"}"#)
+                    ids.append(try #require(try await alice.next("message").id))
+                }
+                return ids
+            }.value
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                bob.send(#"{"type":"join","room":"general","since":\#(ids[1])}"#)
+                let joined = try await bob.next("joined")
+                #expect(joined.messages?.map(\.id) == Array(ids[2...]))
+                #expect(joined.messages?.map(\.text) == ["message 3", "message 4", "message 5"])
+            }
+        }
+    }
+
+    @Test("A resend with the same client_id is stored once and answered with the stored message")
+    func idempotentResend() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                let send = #"{"type":"send","room":"general","text":"once","client_id":"7f1c"}"#
+                alice.send(send)
+                let first = try await alice.next("message")
+                alice.send(send)
+                let second = try await alice.next("message")
+                #expect(first.id == second.id)
+                alice.send(#"{"type":"history","room":"general"}"#)
+                let received = try await alice.next("history")
+                #expect(received.messages?.count == 1)
+            }
+        }
+    }
+
+    @Test("history pages backwards from before, oldest first")
+    func historyPages() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                for index in 1...4 {
+                    alice.send(#"{"type":"send","room":"general","text":"\#(index)"}"#)
+                    _ = try await alice.next("message")
+                }
+                alice.send(#"{"type":"history","room":"general","limit":2,"ref":"h"}"#)
+                let latest = try await alice.next("history")
+                #expect(latest.messages?.map(\.text) == ["3", "4"])
+                #expect(latest.ref == "h")
+                let before = try #require(latest.messages?.first?.id)
+                alice.send(#"{"type":"history","room":"general","limit":2,"before":\#(before)}"#)
+                let received = try await alice.next("history")
+                #expect(received.messages?.map(\.text) == ["1", "2"])
+            }
+        }
+    }
+
+    @Test("A direct message reaches its recipient, and the sender gets its copy")
+    func directMessages() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                try await withChatClient(port: live.port, name: "alice") { alice in
+                    alice.send(#"{"type":"direct","to":"bob","text":"psst","client_id":"d1","ref":"r"}"#)
+                    let copy = try await alice.next("direct")
+                    #expect(copy.ref == "r" && copy.to == "bob")
+                    let received = try await bob.next("direct")
+                    #expect(received.text == "psst" && received.from == "alice" && received.to == "bob")
+                }
+            }
+        }
+    }
+
+    @Test("History survives a restart on the same database file")
+    func historySurvivesRestart() async throws {
+        try await withTemporaryDatabase { path in
+            try await withChatServer(databasePath: path) { live in
+                try await withChatClient(port: live.port, name: "alice") { alice in
+                    alice.send(#"{"type":"join","room":"general"}"#)
+                    _ = try await alice.next("joined")
+                    alice.send(#"{"type":"send","room":"general","text":"remember me"}"#)
+                    _ = try await alice.next("message")
+                }
+            }
+            try await withChatServer(databasePath: path) { live in
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    bob.send(#"{"type":"join","room":"general"}"#)
+                    let received = try await bob.next("joined")
+                    #expect(received.messages?.map(\.text) == ["remember me"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ChatServer
+import Testing
+import TestSupport
+
+@Suite("Connections end cleanly: close, vanish, shutdown", .serialized)
+struct ChatLifecycleTests {
+    @Test("After everyone leaves, the registry and the rooms are empty")
+    func registryReturnsToZero() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    alice.send(#"{"type":"join","room":"general"}"#)
+                    bob.send(#"{"type":"join","room":"random"}"#)
+                    _ = try await alice.next("joined")
+                    _ = try await bob.next("joined")
+                    #expect(live.service.hub.connectionCount == 2)
+                    #expect(live.service.hub.roomCount == 2)
+                }
+            }
+            #expect(await eventually { live.service.hub.connectionCount == 0 && live.service.hub.roomCount == 0 })
+        }
+    }
+
+    @Test("A client that vanishes without a close frame is found by the ping timeout, and its room is told")
+    func vanishedClient() async throws {
+        try await withChatServer({ $0.pingInterval = .milliseconds(200) }) { live in
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                bob.send(#"{"type":"join","room":"general"}"#)
+                _ = try await bob.next("joined")
+                let handshake = HandshakeRequest().with { $0.path = "/ws?name=ghost" }
+                async let vanish: Void = RawHTTP.openThenVanish(
+                    handshake.text,
+                    port: live.port,
+                    sending: [#"{"type":"join","room":"general"}"#],
+                    for: .seconds(3)
+                )
+                let joined = try await bob.next("presence")
+                #expect(joined.user == "ghost" && joined.event == "joined")
+                let left = try await bob.next("presence", timeout: .seconds(2))
+                #expect(left.user == "ghost" && left.event == "left")
+                #expect(live.service.hub.connectionCount == 1)
+                try await vanish
+            }
+        }
+    }
+
+    @Test("Shutdown closes every client with 1001 and empties the registry")
+    func shutdownSays1001() async throws {
+        try await withChatServer { live in
+            let (_, close) = try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                await live.shutDown()
+                try await alice.waitUntilClosed()
+            }
+            #expect(close?.code == 1001)
+            #expect(close?.reasonText == "server shutting down")
+            #expect(await eventually { live.service.hub.connectionCount == 0 })
+        }
+    }
+}
