@@ -1,6 +1,6 @@
 import ChatServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Chatting: rooms, history, recovery, direct messages", .serialized)
 struct ChatConversationTests {

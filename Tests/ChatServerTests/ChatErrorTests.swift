@@ -1,8 +1,9 @@
-@testable import ChatServer
 import NIOCore
 import NIOWebSocket
-import Testing
 import TestSupport
+import Testing
+
+@testable import ChatServer
 
 @Suite("Bad input, limits and closes", .serialized)
 struct ChatErrorTests {
@@ -70,7 +71,11 @@ struct ChatErrorTests {
 
     @Test("Past the rate, messages get rate_limited; sustained abuse closes with 1008")
     func rateLimit() async throws {
-        try await withChatServer({ $0.rateLimit = 1; $0.rateBurst = 2; $0.rateStrikes = 3 }) { live in
+        try await withChatServer({
+            $0.rateLimit = 1
+            $0.rateBurst = 2
+            $0.rateStrikes = 3
+        }) { live in
             let (_, close) = try await withChatClient(port: live.port, name: "alice") { alice in
                 for _ in 0..<5 { alice.send(#"{"type":"leave","room":"general"}"#) }
                 _ = try await alice.next("error")

@@ -1,6 +1,6 @@
 import ChatServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("The chat server's HTTP side", .serialized)
 struct ChatHTTPTests {

@@ -1,6 +1,6 @@
 import ChatServer
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Connections end cleanly: close, vanish, shutdown", .serialized)
 struct ChatLifecycleTests {

@@ -1,7 +1,8 @@
-@testable import ChatServer
 import Foundation
 import Logging
 import TestSupport
+
+@testable import ChatServer
 
 /// A fresh database file in a folder of its own, removed after the body.
 func withTemporaryDatabase<Value>(_ body: (String) async throws -> Value) async throws -> Value {

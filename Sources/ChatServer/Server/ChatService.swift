@@ -1,5 +1,5 @@
-public import NIOCore
 public import Logging
+public import NIOCore
 public import ServiceLifecycle
 
 /// The chat server as one service: the message store, the hub, and the HTTP application, started
