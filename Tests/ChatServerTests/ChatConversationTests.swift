@@ -115,7 +115,7 @@ struct ChatConversationTests {
     @Test("History survives a restart on the same database file")
     func historySurvivesRestart() async throws {
         try await withTemporaryDatabase { path in
-            try await withChatServer(databasePath: path) { live in
+            try await withChatServer(.testing { $0.databasePath = path }) { live in
                 try await withChatClient(port: live.port, name: "alice") { alice in
                     alice.send(#"{"type":"join","room":"general"}"#)
                     _ = try await alice.next("joined")
@@ -123,7 +123,7 @@ struct ChatConversationTests {
                     _ = try await alice.next("message")
                 }
             }
-            try await withChatServer(databasePath: path) { live in
+            try await withChatServer(.testing { $0.databasePath = path }) { live in
                 try await withChatClient(port: live.port, name: "bob") { bob in
                     bob.send(#"{"type":"join","room":"general"}"#)
                     let received = try await bob.next("joined")

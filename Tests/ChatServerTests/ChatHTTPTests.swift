@@ -82,7 +82,7 @@ struct ChatHTTPTests {
 
     @Test("Beyond --max-connections, handshakes get 503 with Retry-After")
     func connectionLimit() async throws {
-        try await withChatServer({ $0.maxConnections = 1 }) { live in
+        try await withChatServer(.testing { $0.maxConnections = 1 }) { live in
             try await withChatClient(port: live.port, name: "alice") { _ in
                 let response = try await RawHTTP.exchange(HandshakeRequest().with { $0.path = "/ws?name=bob" }.text, port: live.port)
                 #expect(response.status == 503)

@@ -23,7 +23,7 @@ struct ChatLifecycleTests {
 
     @Test("A client that vanishes without a close frame is found by the ping timeout, and its room is told")
     func vanishedClient() async throws {
-        try await withChatServer({ $0.pingInterval = .milliseconds(200) }) { live in
+        try await withChatServer(.testing { $0.pingInterval = .milliseconds(200) }) { live in
             try await withChatClient(port: live.port, name: "bob") { bob in
                 bob.send(#"{"type":"join","room":"general"}"#)
                 _ = try await bob.next("joined")

@@ -12,37 +12,30 @@ func withTemporaryDatabase<Value>(_ body: (String) async throws -> Value) async 
     return try await body(folder.appendingPathComponent("chat.sqlite").path)
 }
 
-/// The chat server on a free port with a database of its own, as `chat-server` runs it.
-///
-/// - Parameters:
-///   - databasePath: the database file; a fresh temporary one when `nil`.
-///   - configure: changes to the test defaults (origin `https://chat.example`, warnings only).
-@discardableResult
-func withChatServer<Value: Sendable>(
-    databasePath: String? = nil,
-    _ configure: (inout ChatServerConfiguration) -> Void = { _ in },
-    _ body: @Sendable (LiveService<ChatService>) async throws -> Value
-) async throws -> Value {
-    if let databasePath {
-        return try await run(databasePath: databasePath, configure, body)
+extension ChatServerConfiguration {
+    /// The tests' defaults: a free port, the origin `https://chat.example`, warnings only, and a fresh
+    /// temporary database unless `databasePath` is set.
+    static func testing(_ change: (inout Self) -> Void = { _ in }) -> Self {
+        var configuration = ChatServerConfiguration(port: 0, databasePath: "", allowedOrigins: ["https://chat.example"], logLevel: .warning)
+        change(&configuration)
+        return configuration
     }
-    return try await withTemporaryDatabase { path in try await run(databasePath: path, configure, body) }
 }
 
-private func run<Value: Sendable>(
-    databasePath: String,
-    _ configure: (inout ChatServerConfiguration) -> Void,
+/// The chat server on a free port, as `chat-server` runs it, for the length of `body`.
+@discardableResult
+func withChatServer<Value: Sendable>(
+    _ configuration: ChatServerConfiguration = .testing(),
     _ body: @Sendable (LiveService<ChatService>) async throws -> Value
 ) async throws -> Value {
-    var configuration = ChatServerConfiguration(
-        port: 0,
-        databasePath: databasePath,
-        allowedOrigins: ["https://chat.example"],
-        logLevel: .warning
-    )
-    configure(&configuration)
-    let settled = configuration
-    return try await withLiveService({ try ChatService(configuration: settled, onServerRunning: $0) }, body)
+    guard configuration.databasePath.isEmpty else {
+        return try await withLiveService({ try ChatService(configuration: configuration, onServerRunning: $0) }, body)
+    }
+    return try await withTemporaryDatabase { path in
+        var configuration = configuration
+        configuration.databasePath = path
+        return try await withChatServer(configuration, body)
+    }
 }
 
 /// Waits until `condition` holds, for state that settles a moment after a client sees the event.

@@ -25,7 +25,8 @@ private func runLive<App: ApplicationProtocol, Value: Sendable>(
     _ app: App,
     _ body: @Sendable (_ port: Int) async throws -> Value
 ) async throws -> Value {
-    try await withLiveService({ report in PortReportingApplication(base: app, report: report) }) { live in try await body(live.port) }
+    let makeApplication = { report in PortReportingApplication(base: app, report: report) }
+    return try await withLiveService(makeApplication) { live in try await body(live.port) }
 }
 
 /// A running service, as a test sees it.
