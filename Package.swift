@@ -130,6 +130,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "WSClientTests", dependencies: ["wsclient"], swiftSettings: swiftSettings),
     ]
         + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
 )

@@ -18,7 +18,9 @@ struct WSClientCommand: AsyncParsableCommand {
             Each line you type is sent as one text message; end input (Ctrl-D) to close the connection \
             with 1000 (normal closure). Messages received are printed as they arrive, binary ones as a \
             byte count.
-            Example: swift run wsclient ws://localhost:8080/ws --subprotocol chat.v1
+            Examples:
+              swift run wsclient ws://localhost:8080/ws --subprotocol chat.v1
+              swift run wsclient --chat "ws://localhost:8080/ws?name=alice"   (then /help)
             """
     )
 
@@ -34,6 +36,9 @@ struct WSClientCommand: AsyncParsableCommand {
     @Option(help: "The largest message accepted from the server, in bytes.")
     var maxSize = 1 << 20
 
+    @Flag(help: "Speak chat.v1: /join, /leave, /history and /dm commands, other lines said in the room; replies shown as a conversation.")
+    var chat = false
+
     @Flag(help: "Log the handshake and frames.")
     var verbose = false
 
@@ -42,7 +47,8 @@ struct WSClientCommand: AsyncParsableCommand {
         logger.logLevel = verbose ? .trace : .warning
         let lines = Self.standardInputLines()
         let maxSize = self.maxSize
-
+        let chat = self.chat
+        let display = ChatDisplay()
         let session = Session()
         do {
             let closeFrame = try await WebSocketClient.connect(
@@ -50,11 +56,18 @@ struct WSClientCommand: AsyncParsableCommand {
                 configuration: .init(maxFrameSize: maxSize, additionalHeaders: try handshakeFields()),
                 logger: logger
             ) { inbound, outbound, _ in
-                printStatus("connected to \(url); type a line to send it, Ctrl-D to close")
+                printStatus("connected to \(url); " + (chat ? "/help lists the commands, Ctrl-D closes" : "type a line to send it, Ctrl-D to close"))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await line in lines {
-                            try await outbound.write(.text(line))
+                            guard chat else {
+                                try await outbound.write(.text(line))
+                                continue
+                            }
+                            switch await display.action(for: line) {
+                            case .send(let json): try await outbound.write(.text(json))
+                            case .tell(let text): print(text)
+                            }
                         }
                         await session.closeSent()
                         try await outbound.close(.normalClosure, reason: nil)
@@ -62,7 +75,7 @@ struct WSClientCommand: AsyncParsableCommand {
                     // The connection is over when the server stops sending, whether or not input has ended.
                     for try await message in inbound.messages(maxSize: maxSize) {
                         switch message {
-                        case .text(let text): print(text)
+                        case .text(let text): print(chat ? await display.render(text) : text)
                         case .binary(let buffer): print("<binary message, \(buffer.readableBytes) bytes>")
                         }
                     }
@@ -85,8 +98,9 @@ struct WSClientCommand: AsyncParsableCommand {
             }
             fields.append(HTTPField(name: name, value: String(header[header.index(after: colon)...]).trimmingSpaces))
         }
-        if !subprotocols.isEmpty {
-            fields[.secWebSocketProtocol] = subprotocols.joined(separator: ", ")
+        let offered = chat && subprotocols.isEmpty ? ["chat.v1"] : subprotocols
+        if !offered.isEmpty {
+            fields[.secWebSocketProtocol] = offered.joined(separator: ", ")
         }
         return fields
     }
@@ -113,6 +127,13 @@ struct WSClientCommand: AsyncParsableCommand {
         let reason = frame.reason.map { $0.isEmpty ? "" : " \"\($0)\"" } ?? ""
         return "closed: \(code) (\(frame.closeCode))\(reason)"
     }
+}
+
+/// The chat mode's state, shared by the task that reads input and the one that prints replies.
+actor ChatDisplay {
+    private var mode = ChatMode()
+    func action(for line: String) -> ChatMode.Action { mode.action(for: line) }
+    func render(_ text: String) -> String { mode.render(text) }
 }
 
 /// What the client did that the report at the end depends on.

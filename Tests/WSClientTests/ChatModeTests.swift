@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import wsclient
+
+@Suite("wsclient's chat mode")
+struct ChatModeTests {
+    func object(_ action: ChatMode.Action) throws -> [String: Any] {
+        guard case .send(let json) = action else {
+            Issue.record("expected a message to send, got \(action)")
+            return [:]
+        }
+        return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    }
+
+    @Test("Commands become chat.v1 messages, and plain lines are said in the room joined last")
+    func commands() throws {
+        var mode = ChatMode()
+        #expect(mode.action(for: "hello") == .tell("join a room first: /join ROOM"))
+        let join = try object(mode.action(for: "/join general"))
+        #expect(join["type"] as? String == "join" && join["room"] as? String == "general")
+        let send = try object(mode.action(for: "hello there"))
+        #expect(send["type"] as? String == "send" && send["text"] as? String == "hello there")
+        #expect((send["client_id"] as? String)?.isEmpty == false)
+        let direct = try object(mode.action(for: "/dm bob see you soon"))
+        #expect(direct["to"] as? String == "bob" && direct["text"] as? String == "see you soon")
+        let leave = try object(mode.action(for: "/leave"))
+        #expect(leave["type"] as? String == "leave" && leave["room"] as? String == "general")
+        #expect(mode.room == nil)
+    }
+
+    @Test("Rejoining a room asks for what was missed since the last message seen")
+    func rejoinRecovers() throws {
+        var mode = ChatMode()
+        _ = mode.action(for: "/join general")
+        _ = mode.render(#"{"type":"message","id":41,"room":"general","from":"bob","text":"hi","at":"2026-01-01T00:00:00Z"}"#)
+        let rejoin = try object(mode.action(for: "/join general"))
+        #expect(rejoin["since"] as? Int == 41)
+    }
+
+    @Test("Server messages are shown as a conversation")
+    func rendering() {
+        var mode = ChatMode()
+        #expect(
+            mode.render(#"{"type":"message","id":1,"room":"general","from":"bob","text":"hi","at":"2026-01-01T00:00:00Z"}"#)
+                == "[general] bob: hi"
+        )
+        #expect(mode.render(#"{"type":"presence","room":"general","user":"bob","event":"left"}"#) == "* bob left general")
+        #expect(mode.render(#"{"type":"error","code":"not_member","detail":"join general first"}"#) == "! not_member: join general first")
+        #expect(mode.render("not json") == "not json")
+    }
+}
