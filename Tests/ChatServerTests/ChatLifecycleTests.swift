@@ -44,6 +44,23 @@ struct ChatLifecycleTests {
         }
     }
 
+    @Test("A client whose TCP connection drops without a close frame is let go at once, and its room is told")
+    func droppedClient() async throws {
+        try await withChatServer { live in
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                bob.send(#"{"type":"join","room":"general"}"#)
+                _ = try await bob.next("joined")
+                let handshake = HandshakeRequest().with { $0.path = "/ws?name=dropper" }
+                try await RawHTTP.openThenVanish(handshake.text, port: live.port, sending: [#"{"type":"join","room":"general"}"#], for: .zero)
+                let joined = try await bob.next("presence")
+                #expect(joined.user == "dropper" && joined.event == "joined")
+                let left = try await bob.next("presence")
+                #expect(left.user == "dropper" && left.event == "left")
+                #expect(await eventually { live.service.hub.connectionCount == 1 })
+            }
+        }
+    }
+
     @Test("Shutdown closes every client with 1001 and empties the registry")
     func shutdownSays1001() async throws {
         try await withChatServer { live in
