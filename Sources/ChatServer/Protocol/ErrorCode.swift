@@ -16,11 +16,9 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let notMember = Self(rawValue: "not_member")
     /// Too many messages too fast; wait and resend.
     public static let rateLimited = Self(rawValue: "rate_limited")
-    /// The server could not do it, through no fault of the message; the client may retry.
-    public static let unavailable = Self(rawValue: "unavailable")
 
     /// Every code this server sends, for the protocol's documentation and its tests.
-    public static let all: [ErrorCode] = [.invalidJSON, .unknownType, .invalidField, .notMember, .rateLimited, .unavailable]
+    public static let all: [ErrorCode] = [.invalidJSON, .unknownType, .invalidField, .notMember, .rateLimited]
 
     public var description: String { rawValue }
 }

@@ -21,14 +21,9 @@ public enum ServerMessage: Sendable, Equatable {
     /// Every `type` the server sends, for the protocol's documentation and its tests.
     public static let types = ["joined", "left", "message", "presence", "history", "direct", "error"]
 
-    /// The message as the JSON text of one WebSocket frame.
-    public var json: String {
-        // Encoding a value of known, string-keyed fields cannot fail.
-        String(decoding: try! Self.encoder.encode(WireMessage(self)), as: UTF8.self)
-    }
-
     /// The message as a frame's bytes, to be written to many connections without encoding again.
     public var buffer: ByteBuffer {
+        // Strings, numbers, dates and arrays of them: encoding cannot fail.
         ByteBuffer(bytes: try! Self.encoder.encode(WireMessage(self)))
     }
 

@@ -28,7 +28,7 @@ public final class ChatMetrics: Sendable {
         Metrics.Counter(label: "chat_errors_total", dimensions: [("code", code.rawValue)], factory: factory)
     }
 
-    /// Connections closed, by close code, or `client` when the client closed first.
+    /// Connections the server closed, by close code.
     func closes(_ code: String) -> Metrics.Counter {
         Metrics.Counter(label: "chat_closes_total", dimensions: [("code", code)], factory: factory)
     }
