@@ -21,10 +21,11 @@ struct ChatEndpoint: Sendable {
         context: WebSocketRouterContext<BasicWebSocketRequestContext>
     ) async throws {
         // The handshake guard identified the client already; this cannot fail for a request it accepted.
-        guard case .success(let user) = identity.identify(context.request.head) else {
+        guard case .success(let identity) = await identity.identify(context.request.head) else {
             try await outbound.close(.policyViolation, reason: "unidentified")
             return
         }
+        let user = identity.user
         let (outbox, events) = Outbox.make()
         let id = hub.connect(user: user, outbox: outbox)
         var logger = context.logger

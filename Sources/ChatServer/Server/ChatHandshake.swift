@@ -11,10 +11,10 @@ struct ChatHandshake: Sendable {
     /// How long a client refused for capacity is asked to wait, in seconds.
     static let retryAfter = "5"
 
-    func decide(_ request: HTTPRequest) -> UpgradeDecision {
+    func decide(_ request: HTTPRequest) async -> UpgradeDecision {
         let decision = policy.decide(request)
         guard case .accept = decision else { return decision }
-        if case .failure(let refusal) = identity.identify(request) {
+        if case .failure(let refusal) = await identity.identify(request) {
             return .refuse(refusal)
         }
         // Counted, not reserved: a burst of handshakes may overshoot the limit by the few in flight.

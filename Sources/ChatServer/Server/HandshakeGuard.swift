@@ -21,6 +21,8 @@ final class HandshakeGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private enum State {
         case awaitingRequest
+        /// The decision is running (it may wait on a database); what arrives meanwhile waits here.
+        case deciding(buffered: [NIOAny])
         /// Accepted: these fields go on the `101` once the upgrader writes it.
         case accepted(HTTPFields)
         /// Refused and answered: what else the client sends is dropped.
@@ -30,10 +32,10 @@ final class HandshakeGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var state = State.awaitingRequest
-    private let decide: @Sendable (HTTPRequest) throws -> UpgradeDecision
+    private let decide: @Sendable (HTTPRequest) async throws -> UpgradeDecision
     private let logger: Logger
 
-    init(logger: Logger, decide: @escaping @Sendable (HTTPRequest) throws -> UpgradeDecision) {
+    init(logger: Logger, decide: @escaping @Sendable (HTTPRequest) async throws -> UpgradeDecision) {
         self.logger = logger
         self.decide = decide
     }
@@ -44,20 +46,47 @@ final class HandshakeGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         case .accepted, .switched:
             context.fireChannelRead(data)
+        case .deciding(var buffered):
+            buffered.append(data)
+            state = .deciding(buffered: buffered)
         case .awaitingRequest:
             guard case .head(let head) = unwrapInboundIn(data), head.isWebSocketHandshake else {
                 forwardPlainRequest(data, context: context)
                 return
             }
-            switch decision(for: head) {
-            case .accept(let fields):
-                state = .accepted(fields)
-                context.fireChannelRead(data)
-            case .refuse(let refusal):
-                state = .refused
-                logger.debug("WebSocket handshake refused", metadata: ["status": "\(refusal.status.code)", "reason": "\(refusal.reason)"])
-                answer(refusal, context: context)
+            state = .deciding(buffered: [data])
+            let promise = context.eventLoop.makePromise(of: UpgradeDecision.self)
+            let (decide, logger) = (decide, logger)
+            let request = try? HTTPRequest(head, secure: false, splitCookie: false)
+            promise.completeWithTask {
+                guard let request else { return .refuse(.badRequest("The request line is not valid HTTP.")) }
+                do {
+                    return try await decide(request)
+                } catch {
+                    logger.error("WebSocket handshake decision failed", metadata: ["error": "\(error)"])
+                    return .refuse(HandshakeRefusal(status: .internalServerError, reason: "The server could not decide on this handshake."))
+                }
             }
+            promise.futureResult.assumeIsolated().whenSuccess { decision in
+                self.apply(decision, context: context)
+            }
+        }
+    }
+
+    /// Carries out a decision: lets the request (and what came after it) through, or answers it.
+    private func apply(_ decision: UpgradeDecision, context: ChannelHandlerContext) {
+        guard case .deciding(let buffered) = state else { return }
+        switch decision {
+        case .accept(let fields):
+            state = .accepted(fields)
+            for data in buffered {
+                context.fireChannelRead(data)
+            }
+            context.fireChannelReadComplete()
+        case .refuse(let refusal):
+            state = .refused
+            logger.debug("WebSocket handshake refused", metadata: ["status": "\(refusal.status.code)", "reason": "\(refusal.reason)"])
+            answer(refusal, context: context)
         }
     }
 
@@ -95,21 +124,6 @@ final class HandshakeGuard: ChannelDuplexHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
         }
         leavePipeline(context: context)
-    }
-
-    private func decision(for head: HTTPRequestHead) -> UpgradeDecision {
-        let request: HTTPRequest
-        do {
-            request = try HTTPRequest(head, secure: false, splitCookie: false)
-        } catch {
-            return .refuse(.badRequest("The request line is not valid HTTP."))
-        }
-        do {
-            return try decide(request)
-        } catch {
-            logger.error("WebSocket handshake decision failed", metadata: ["error": "\(error)"])
-            return .refuse(HandshakeRefusal(status: .internalServerError, reason: "The server could not decide on this handshake."))
-        }
     }
 
     /// Writes the refusal, then tells the upgrader that no upgrade is coming so that it closes the

@@ -12,7 +12,7 @@ struct HandshakeGuardedChannel: ServerChildChannel {
     typealias Value = HTTP1WebSocketUpgradeChannel.Value
 
     let base: HTTP1WebSocketUpgradeChannel
-    let decide: @Sendable (HTTPRequest) throws -> UpgradeDecision
+    let decide: @Sendable (HTTPRequest) async throws -> UpgradeDecision
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
@@ -31,7 +31,8 @@ struct HandshakeGuardedChannel: ServerChildChannel {
 extension HTTPServerBuilder {
     /// An HTTP/1 server whose WebSocket handshakes are decided by `decide` before any upgrade.
     ///
-    /// `decide` sees every request that tries to open a WebSocket, on any path. What it accepts goes on
+    /// `decide` sees every request that tries to open a WebSocket, on any path; it may wait (on a
+    /// database, say) without holding up the event loop. What it accepts goes on
     /// to `webSocketRouter`, whose `ws` routes handle the connection; what it refuses is answered with
     /// the refusal's status, header fields and reason.
     ///
@@ -42,7 +43,7 @@ extension HTTPServerBuilder {
     public static func http1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder & SendableMetatype>(
         webSocketRouter: WebSocketRouter,
         configuration: HTTP1WebSocketUpgradeChannel.Configuration = .init(),
-        guardedBy decide: @escaping @Sendable (HTTPRequest) throws -> UpgradeDecision
+        guardedBy decide: @escaping @Sendable (HTTPRequest) async throws -> UpgradeDecision
     ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         return .init { responder in
