@@ -10,6 +10,19 @@ struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "The course's chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
+        subcommands: [ServeCommand.self, UsersCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// The environment variables the options read their defaults from.
+let environment = ProcessInfo.processInfo.environment
+
+/// `chat-server` and `chat-server serve`: run the server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (the default).",
         discussion: """
             Serves the web chat at /, WebSockets at /ws, /health, /metrics and /asyncapi.yaml. \
             Every option can also be set with the environment variable named in its help; a flag wins.
@@ -17,16 +30,13 @@ struct ChatServerCommand: AsyncParsableCommand {
             """
     )
 
-    private static let environment = ProcessInfo.processInfo.environment
-
     @Option(help: "The address to listen on (CHAT_HOST).")
     var host = environment["CHAT_HOST"] ?? "127.0.0.1"
 
     @Option(help: "The port to listen on (CHAT_PORT).")
     var port = environment["CHAT_PORT"].flatMap(Int.init) ?? 8080
 
-    @Option(name: .customLong("db"), help: "The SQLite file of messages, created on first start (CHAT_DB).")
-    var databasePath = environment["CHAT_DB"] ?? "chat.sqlite"
+    @OptionGroup var database: DatabaseOption
 
     @Option(
         name: .customLong("allowed-origin"),
@@ -65,7 +75,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         let configuration = ChatServerConfiguration(
             host: host,
             port: port,
-            databasePath: databasePath,
+            databasePath: database.path,
             allowedOrigins: allowedOrigins,
             maxMessageSize: maxMessageSize,
             maxConnections: maxConnections,

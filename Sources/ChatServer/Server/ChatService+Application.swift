@@ -11,8 +11,8 @@ extension ChatService {
         let asyncAPI = try Self.resource("asyncapi.yaml")
         router.get("/") { _, _ in Self.response(page, type: "text/html; charset=utf-8") }
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
-        router.get("/health") { [store] _, _ in
-            await store.isHealthy()
+        router.get("/health") { [database] _, _ in
+            await database.isHealthy()
                 ? Self.response(ByteBuffer(string: "ok\n"), type: "text/plain; charset=utf-8")
                 : Self.response(ByteBuffer(string: "database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
         }

@@ -14,6 +14,7 @@ public struct ChatService: Service {
     public let hub = Hub()
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
+    let database: ChatDatabase
     let store: MessageStore
     let identity: any IdentityProvider
     let logger: Logger
@@ -37,7 +38,8 @@ public struct ChatService: Service {
         var logger = Logger(label: "chat-server")
         logger.logLevel = configuration.logLevel
         self.logger = logger
-        self.store = try MessageStore(path: configuration.databasePath)
+        self.database = try ChatDatabase(path: configuration.databasePath)
+        self.store = MessageStore(database)
     }
 
     public func run() async throws {
@@ -48,7 +50,7 @@ public struct ChatService: Service {
         } onGracefulShutdown: {
             Task { await group.triggerGracefulShutdown() }
         }
-        try store.close()
+        try database.close()
         logger.info("Stopped; the database is closed")
     }
 }

@@ -1,19 +1,15 @@
 import Foundation
 import GRDB
 
-/// Every message, in an SQLite file: a message is committed here before anyone is told of it.
+/// Every message, in the SQLite file: a message is committed here before anyone is told of it.
 ///
-/// A `DatabasePool` keeps the file in WAL mode, so readers (history, recovery) never wait for the
-/// writer. Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
+/// Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
 public final class MessageStore: Sendable {
     private let database: DatabasePool
 
-    /// Opens (creating and migrating if need be) the database at `path`.
-    ///
-    /// - Throws: GRDB's error when the file can't be opened or migrated.
-    public init(path: String) throws {
-        database = try DatabasePool(path: path)
-        try Self.migrator.migrate(database)
+    /// The messages of a database.
+    public init(_ database: ChatDatabase) {
+        self.database = database.pool
     }
 
     /// A message about to be stored.
@@ -100,38 +96,9 @@ public final class MessageStore: Sendable {
         }
     }
 
-    /// Whether the database answers a query.
-    public func isHealthy() async -> Bool {
-        (try? await database.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
-    }
-
-    /// Closes the database; nothing may be stored after.
-    public func close() throws {
-        try database.close()
-    }
-
     /// Now, to the millisecond that SQLite keeps.
     private static func now() -> Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
-
-    private static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: messages") { db in
-            try db.create(table: MessageRecord.databaseTableName) { table in
-                table.autoIncrementedPrimaryKey("id")
-                table.column("room", .text)
-                table.column("recipient", .text)
-                table.column("sender", .text).notNull()
-                table.column("text", .text).notNull()
-                table.column("createdAt", .datetime).notNull()
-                table.column("clientID", .text)
-                // SQLite lets NULLs repeat under a unique key: messages without a client id never clash.
-                table.uniqueKey(["sender", "clientID"])
-            }
-            try db.create(index: "message_room_id", on: MessageRecord.databaseTableName, columns: ["room", "id"])
-        }
-        return migrator
     }
 }
 

@@ -1,0 +1,110 @@
+import ArgumentParser
+import ChatServer
+import Foundation
+
+/// `chat-server users …`: manage accounts in the database, while the server runs or not.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Add, list, disable and remove users.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Remove.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user; the password is read from standard input.",
+            discussion: #"Example: printf '%s\n' "$PASSWORD" | chat-server users add alice --password-stdin"#
+        )
+
+        @Argument(help: "The user name: \(UserName.rule).")
+        var name: String
+
+        @Option(name: .customLong("scope"), help: "A scope to grant (repeatable; default: chat:read and chat:write).")
+        var scopes: [String] = []
+
+        @Flag(help: "Read the password from standard input (a password on the command line would show in `ps`).")
+        var passwordStdin = false
+
+        @OptionGroup var database: DatabaseOption
+
+        func validate() throws {
+            guard UserName.isValid(name) else { throw ValidationError("A user name is \(UserName.rule).") }
+            guard passwordStdin else { throw ValidationError("Give the password on standard input, with --password-stdin.") }
+            let unknown = Set(scopes).subtracting(ChatScope.all)
+            guard unknown.isEmpty else {
+                throw ValidationError("Unknown scope \(unknown.sorted().joined(separator: ", ")); scopes are chat:read and chat:write.")
+            }
+        }
+
+        func run() async throws {
+            guard let password = readLine(strippingNewline: true), PasswordHasher.isAcceptable(password, for: name) else {
+                throw CommandFailure("The password must be \(PasswordHasher.rule).")
+            }
+            let store = UserStore(try ChatDatabase(path: database.path))
+            let granted = scopes.isEmpty ? ChatScope.all : Set(scopes)
+            do {
+                try await store.add(name: name, passwordHash: try await PasswordHasher().hash(password), scopes: granted)
+            } catch UserStoreError.nameTaken {
+                throw CommandFailure("There is already a user named \(name).")
+            }
+            print("Added \(name) with \(granted.sorted().joined(separator: " ")).")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users.")
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            for user in try await UserStore(try ChatDatabase(path: database.path)).all() {
+                print("\(user.name)\t\(user.scopes.sorted().joined(separator: " "))\(user.isDisabled ? "\tdisabled" : "")")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user: no sign-in, and live connections close with 1008.")
+        @Argument var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, true) else {
+                throw CommandFailure("There is no user named \(name).")
+            }
+            print("Disabled \(name).")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
+        @Argument var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, false) else {
+                throw CommandFailure("There is no user named \(name).")
+            }
+            print("Enabled \(name).")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a user and their refresh tokens; live connections close with 1008.")
+        @Argument var name: String
+        @OptionGroup var database: DatabaseOption
+
+        func run() async throws {
+            guard try await UserStore(try ChatDatabase(path: database.path)).remove(name) else {
+                throw CommandFailure("There is no user named \(name).")
+            }
+            print("Removed \(name).")
+        }
+    }
+}
+
+/// A command that could not do what it was asked, said in a sentence (without the usage text that a
+/// mistyped command gets).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
