@@ -24,9 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the server (the default).",
         discussion: """
-            Serves the web chat at /, WebSockets at /ws, /health, /metrics and /asyncapi.yaml. \
-            Every option can also be set with the environment variable named in its help; a flag wins.
-            Until OAuth2 arrives, a client names itself with ?name= on the WebSocket URL.
+            Serves the web chat at /, WebSockets at /ws, OAuth2 at /token and /revoke, /health, \
+            /metrics and /asyncapi.yaml. Every option can also be set with the environment variable \
+            named in its help; a flag wins.
+            Access tokens are signed with CHAT_JWT_SECRET, --jwt-secret-file or --jwt-key-file; \
+            without one the server refuses to start, unless --dev gives it a random key for this run.
             """
     )
 
@@ -62,13 +64,60 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical (CHAT_LOG_LEVEL).")
     var logLevel = environment["CHAT_LOG_LEVEL"] ?? "info"
 
+    @Option(help: "A file holding the HS256 secret, at least 32 bytes (or the secret itself in CHAT_JWT_SECRET).")
+    var jwtSecretFile: String?
+
+    @Option(help: "A file holding an ES256 (P-256) private key in PEM, to sign with instead of a secret.")
+    var jwtKeyFile: String?
+
+    @Option(help: "Seconds an access token lives (CHAT_ACCESS_TOKEN_TTL).")
+    var accessTokenTTL = environment["CHAT_ACCESS_TOKEN_TTL"].flatMap(Int.init) ?? 900
+
+    @Flag(help: "Let anyone register with POST /users.")
+    var allowRegistration = false
+
+    @Flag(help: "Development: without a signing key, make a random one for this run (tokens die with it).")
+    var dev = false
+
+    @Flag(help: "With --dev: no accounts, a client is whoever ?name= on the WebSocket URL says.")
+    var allowAnonymous = false
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
-        guard maxMessageSize > 0, maxConnections > 0, rateLimit > 0, rateBurst > 0, pingInterval > 0 else {
+        guard maxMessageSize > 0, maxConnections > 0, rateLimit > 0, rateBurst > 0, pingInterval > 0, accessTokenTTL > 0 else {
             throw ValidationError("Sizes, limits and intervals must be positive.")
         }
+        guard !allowAnonymous || dev else {
+            throw ValidationError("--allow-anonymous lets anyone be anyone: it needs --dev.")
+        }
+    }
+
+    /// How clients prove who they are, from the key options.
+    func authentication(logger: Logger) throws -> Authentication {
+        if allowAnonymous {
+            logger.warning("Development mode: no accounts; anyone may claim any name with ?name=")
+            return .anonymousForDevelopment
+        }
+        if let jwtKeyFile {
+            return .tokens(signedWith: try .es256(pem: try String(contentsOfFile: jwtKeyFile, encoding: .utf8)))
+        }
+        if let secret = try jwtSecretFile.map({ try Data(contentsOf: URL(fileURLWithPath: $0)) })
+            ?? environment["CHAT_JWT_SECRET"].map({ Data($0.utf8) })
+        {
+            // A secret file usually ends with a newline that is not part of the secret.
+            let trimmed = Array(secret).reversed().drop { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.reversed()
+            return .tokens(signedWith: try .hs256(secret: Array(trimmed)))
+        }
+        guard dev else {
+            throw CommandFailure(
+                "No signing key. Set CHAT_JWT_SECRET (at least 32 bytes), or pass --jwt-secret-file or --jwt-key-file; "
+                    + "or run with --dev for a random key for this run."
+            )
+        }
+        logger.warning("Development mode: access tokens are signed with a random key that dies with this process")
+        return .tokens(signedWith: .randomForDevelopment())
     }
 
     func run() async throws {
@@ -86,7 +135,11 @@ struct ServeCommand: AsyncParsableCommand {
         )
         var logger = Logger(label: "chat-server")
         logger.logLevel = configuration.logLevel
-        let service = try ChatService(configuration: configuration)
+        var settled = configuration
+        settled.authentication = try authentication(logger: logger)
+        settled.accessTokenLifetime = .seconds(accessTokenTTL)
+        settled.allowsRegistration = allowRegistration
+        let service = try await ChatService(configuration: settled, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

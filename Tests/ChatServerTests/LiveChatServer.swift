@@ -13,10 +13,17 @@ func withTemporaryDatabase<Value>(_ body: (String) async throws -> Value) async 
 }
 
 extension ChatServerConfiguration {
-    /// The tests' defaults: a free port, the origin `https://chat.example`, warnings only, and a fresh
-    /// temporary database unless `databasePath` is set.
+    /// The tests' defaults: a free port, the origin `https://chat.example`, clients named by `?name=`,
+    /// warnings only, and a fresh temporary database unless `databasePath` is set.
     static func testing(_ change: (inout Self) -> Void = { _ in }) -> Self {
-        var configuration = ChatServerConfiguration(port: 0, databasePath: "", allowedOrigins: ["https://chat.example"], logLevel: .warning)
+        var configuration = ChatServerConfiguration(
+            port: 0,
+            databasePath: "",
+            allowedOrigins: ["https://chat.example"],
+            authentication: .anonymousForDevelopment,
+            passwordHashCost: 4,
+            logLevel: .warning
+        )
         change(&configuration)
         return configuration
     }
@@ -29,7 +36,7 @@ func withChatServer<Value: Sendable>(
     _ body: @Sendable (LiveService<ChatService>) async throws -> Value
 ) async throws -> Value {
     guard configuration.databasePath.isEmpty else {
-        return try await withLiveService({ try ChatService(configuration: configuration, onServerRunning: $0) }, body)
+        return try await withLiveService({ try await ChatService(configuration: configuration, onServerRunning: $0) }, body)
     }
     return try await withTemporaryDatabase { path in
         var configuration = configuration

@@ -51,11 +51,11 @@ public struct LiveService<S: Service>: Sendable {
 ///   - body: the test; it gets the running service.
 /// - Returns: what `body` returns.
 public func withLiveService<S: Service, Value: Sendable>(
-    _ makeService: (_ onServerRunning: @escaping @Sendable (any Channel) async -> Void) throws -> S,
+    _ makeService: (_ onServerRunning: @escaping @Sendable (any Channel) async -> Void) async throws -> S,
     _ body: @Sendable (LiveService<S>) async throws -> Value
 ) async throws -> Value {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let service = try makeService { channel in
+    let service = try await makeService { channel in
         if let port = channel.localAddress?.port { portContinuation.yield(port) }
     }
     let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "live-service")))

@@ -27,6 +27,14 @@ public struct ChatServerConfiguration: Sendable {
     public var pingInterval: Duration
     /// How long shutdown waits for clients to answer the 1001 close before it stops anyway.
     public var shutdownTimeout: Duration
+    /// How clients prove who they are.
+    public var authentication: Authentication
+    /// How long an access token lives.
+    public var accessTokenLifetime: Duration
+    /// Whether anyone may register with `POST /users`.
+    public var allowsRegistration: Bool
+    /// bcrypt's cost (log2 of its rounds) for new password hashes.
+    public var passwordHashCost: UInt8
     /// The least severe log level written.
     public var logLevel: Logger.Level
 
@@ -43,6 +51,10 @@ public struct ChatServerConfiguration: Sendable {
         rateStrikes: Int = 20,
         pingInterval: Duration = .seconds(30),
         shutdownTimeout: Duration = .seconds(10),
+        authentication: Authentication = .tokens(signedWith: .randomForDevelopment()),
+        accessTokenLifetime: Duration = .seconds(15 * 60),
+        allowsRegistration: Bool = false,
+        passwordHashCost: UInt8 = 12,
         logLevel: Logger.Level = .info
     ) {
         self.host = host
@@ -56,6 +68,10 @@ public struct ChatServerConfiguration: Sendable {
         self.rateStrikes = rateStrikes
         self.pingInterval = pingInterval
         self.shutdownTimeout = shutdownTimeout
+        self.authentication = authentication
+        self.accessTokenLifetime = accessTokenLifetime
+        self.allowsRegistration = allowsRegistration
+        self.passwordHashCost = passwordHashCost
         self.logLevel = logLevel
     }
 
@@ -63,4 +79,22 @@ public struct ChatServerConfiguration: Sendable {
     public var handshakePolicy: HandshakePolicy {
         HandshakePolicy(allowedOrigins: allowedOrigins, subprotocols: ["chat.v1"])
     }
+}
+
+/// How clients prove who they are.
+public struct Authentication: Sendable {
+    enum Mode: Sendable {
+        case tokens(SigningKey)
+        case anonymous
+    }
+
+    let mode: Mode
+
+    /// OAuth2 access tokens (JWTs) signed with this key, from `POST /token`.
+    public static func tokens(signedWith key: SigningKey) -> Authentication {
+        Authentication(mode: .tokens(key))
+    }
+
+    /// No accounts: a client is whoever `?name=` says. For development on one's own machine only.
+    public static let anonymousForDevelopment = Authentication(mode: .anonymous)
 }

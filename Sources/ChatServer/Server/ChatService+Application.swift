@@ -6,7 +6,8 @@ import NIOCore
 extension ChatService {
     /// The HTTP application: the web page, health, metrics, the AsyncAPI document, and `/ws`.
     func makeApplication() throws -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: ChatRequestContext.self)
+        oauth?.add(to: router)
         let page = try Self.resource("index.html")
         let asyncAPI = try Self.resource("asyncapi.yaml")
         router.get("/") { _, _ in Self.response(page, type: "text/html; charset=utf-8") }

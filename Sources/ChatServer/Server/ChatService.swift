@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import NIOCore
 public import ServiceLifecycle
@@ -16,7 +17,10 @@ public struct ChatService: Service {
     public let metrics = ChatMetrics()
     let database: ChatDatabase
     let store: MessageStore
+    let users: UserStore
     let identity: any IdentityProvider
+    /// The OAuth endpoints, when clients sign in with tokens.
+    let oauth: OAuthEndpoints?
     let logger: Logger
     let onServerRunning: @Sendable (any Channel) async -> Void
 
@@ -24,22 +28,44 @@ public struct ChatService: Service {
     ///
     /// - Parameters:
     ///   - configuration: the server's settings.
-    ///   - identity: who a connecting client is; by default the `?name=` of the URL.
+    ///   - logger: where the server logs; one labelled `chat-server` at the configured level by default.
     ///   - onServerRunning: called once the server listens; tests read the port from the channel.
-    /// - Throws: when the database can't be opened or migrated.
+    /// - Throws: when the database can't be opened or migrated, or the signing key can't be used.
     public init(
         configuration: ChatServerConfiguration,
-        identity: any IdentityProvider = QueryNameIdentity(),
+        logger: Logger? = nil,
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) throws {
+    ) async throws {
         self.configuration = configuration
-        self.identity = identity
         self.onServerRunning = onServerRunning
-        var logger = Logger(label: "chat-server")
-        logger.logLevel = configuration.logLevel
-        self.logger = logger
+        self.logger =
+            logger
+            ?? {
+                var logger = Logger(label: "chat-server")
+                logger.logLevel = configuration.logLevel
+                return logger
+            }()
         self.database = try ChatDatabase(path: configuration.databasePath)
         self.store = MessageStore(database)
+        self.users = UserStore(database)
+        switch configuration.authentication.mode {
+        case .anonymous:
+            identity = QueryNameIdentity()
+            oauth = nil
+        case .tokens(let key):
+            let tokens = try await TokenService(key: key, accessTokenLifetime: configuration.accessTokenLifetime)
+            let hasher = PasswordHasher(cost: configuration.passwordHashCost)
+            identity = BearerTokenIdentity(tokens: tokens, users: users)
+            oauth = OAuthEndpoints(
+                users: users,
+                refreshTokens: RefreshTokenStore(database),
+                tokens: tokens,
+                hasher: hasher,
+                throttle: LoginThrottle(),
+                allowsRegistration: configuration.allowsRegistration,
+                decoyHash: try await hasher.hash(UUID().uuidString)
+            )
+        }
     }
 
     public func run() async throws {
