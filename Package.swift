@@ -131,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChatServerTests",
-            dependencies: ["ChatServer", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ChatServer", "TestSupport", crypto, .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),

@@ -33,15 +33,16 @@ extension ChatServerConfiguration {
 @discardableResult
 func withChatServer<Value: Sendable>(
     _ configuration: ChatServerConfiguration = .testing(),
+    logger: Logger? = nil,
     _ body: @Sendable (LiveService<ChatService>) async throws -> Value
 ) async throws -> Value {
     guard configuration.databasePath.isEmpty else {
-        return try await withLiveService({ try await ChatService(configuration: configuration, onServerRunning: $0) }, body)
+        return try await withLiveService({ try await ChatService(configuration: configuration, logger: logger, onServerRunning: $0) }, body)
     }
     return try await withTemporaryDatabase { path in
         var configuration = configuration
         configuration.databasePath = path
-        return try await withChatServer(configuration, body)
+        return try await withChatServer(configuration, logger: logger, body)
     }
 }
 

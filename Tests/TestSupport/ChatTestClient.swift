@@ -145,14 +145,15 @@ public actor ChatTestClient {
     fileprivate nonisolated var framesToSend: AsyncStream<WebSocketOutboundWriter.OutboundFrame> { frames }
 }
 
-/// Opens a chat connection as `name`, runs `body` with it, then closes it normally unless the server
-/// closed it first.
+/// Opens a chat connection as `name` (or on `path`, such as `/ws?access_token=…`), runs `body` with
+/// it, then closes it normally unless the server closed it first.
 ///
 /// - Returns: what `body` returns, and the close frame the server sent, if it sent one.
 @discardableResult
 public func withChatClient<Value: Sendable>(
     port: Int,
-    name: String,
+    name: String = "",
+    path: String? = nil,
     headers: HTTPFields = [.secWebSocketProtocol: "chat.v1"],
     maxFrameSize: Int = 1 << 20,
     _ body: @escaping @Sendable (ChatTestClient) async throws -> Value
@@ -160,7 +161,7 @@ public func withChatClient<Value: Sendable>(
     let client = ChatTestClient()
     let result = ResultBox<Value>()
     let closeFrame = try await WebSocketClient.connect(
-        url: "ws://127.0.0.1:\(port)/ws?name=\(name)",
+        url: "ws://127.0.0.1:\(port)\(path ?? "/ws?name=\(name)")",
         configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers),
         logger: Logger(label: "chat-test-client")
     ) { inbound, outbound, _ in

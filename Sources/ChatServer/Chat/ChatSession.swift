@@ -14,7 +14,9 @@ struct ChatSession {
     }
 
     let id: ConnectionID
-    let user: String
+    let grant: Grant
+    /// Checks the token of an `auth` message; `nil` where the server uses no tokens.
+    let tokens: TokenService?
     let hub: Hub
     let store: MessageStore
     let outbox: Outbox
@@ -51,7 +53,8 @@ struct ChatSession {
     }
 
     private func handle(_ envelope: ClientEnvelope) async throws {
-        let (id, user, hub, outbox, ref) = (id, user, hub, outbox, envelope.ref)
+        let (id, user, hub, outbox, ref) = (id, grant.user, hub, outbox, envelope.ref)
+        try Self.authorize(envelope.message, scopes: grant.scopes, ref: ref)
         switch envelope.message {
         case .join(let room, let since):
             // Joining inside the store's read keeps every message seen exactly once: in `joined`, or live.
@@ -87,7 +90,41 @@ struct ChatSession {
                 outbox.send(.direct(message, ref: ref))
             }
             if !isNew { outbox.send(.direct(stored, ref: ref)) }
+
+        case .auth(let token):
+            try await renew(with: token, ref: ref)
         }
+    }
+
+    /// Refuses a message whose scope the connection lacks.
+    private static func authorize(_ message: ClientMessage, scopes: Set<String>, ref: String?) throws(ProtocolError) {
+        let needed: String? =
+            switch message {
+            case .send, .direct: ChatScope.write
+            case .join, .history, .leave: ChatScope.read
+            case .auth: nil
+            }
+        if let needed, !scopes.contains(needed) {
+            throw ProtocolError(.forbidden, "this needs the scope \(needed)", ref: ref)
+        }
+    }
+
+    /// Takes a fresh token for the same user; anything else leaves the old grant as it was.
+    private func renew(with token: String, ref: String?) async throws(ProtocolError) {
+        guard let tokens else {
+            throw ProtocolError(.invalidToken, "this server does not use tokens", ref: ref)
+        }
+        let identity: Identity
+        do {
+            identity = try await tokens.verify(token)
+        } catch {
+            throw ProtocolError(.invalidToken, error.reason, ref: ref)
+        }
+        guard identity.user == grant.user else {
+            throw ProtocolError(.invalidToken, "the token is for another user", ref: ref)
+        }
+        grant.renew(with: identity)
+        outbox.send(.authenticated(user: identity.user, expiresAt: identity.expiresAt, ref: ref))
     }
 
     private static func notMember(_ room: String, ref: String?) -> ProtocolError {

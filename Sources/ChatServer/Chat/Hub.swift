@@ -121,6 +121,19 @@ public final class Hub: Sendable {
         fanOut(message, to: outboxes)
     }
 
+    /// The users with at least one connection.
+    var connectedUsers: Set<String> {
+        state.withLockedValue { Set($0.members.values.map(\.user)) }
+    }
+
+    /// Closes every connection of these users, after what is queued for each.
+    func close(users: Set<String>, _ code: WebSocketErrorCode, reason: String) {
+        let outboxes = state.withLockedValue { state in state.members.values.filter { users.contains($0.user) }.map(\.outbox) }
+        for outbox in outboxes {
+            outbox.close(code, reason: reason)
+        }
+    }
+
     /// Closes every connection with the same code and reason, after what is queued for it.
     func closeAll(_ code: WebSocketErrorCode, reason: String) {
         for outbox in state.withLockedValue({ $0.members.values.map(\.outbox) }) {

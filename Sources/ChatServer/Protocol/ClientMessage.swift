@@ -12,9 +12,11 @@ public enum ClientMessage: Sendable, Equatable {
     case history(room: String, before: Int64?, limit: Int)
     /// Say something to one user.
     case direct(to: String, text: String, clientID: String?)
+    /// Present a fresh access token for the same user, to keep the connection past the old one's expiry.
+    case auth(token: String)
 
     /// Every `type` a client may send, for the protocol's documentation and its tests.
-    public static let types = ["join", "leave", "send", "history", "direct"]
+    public static let types = ["join", "leave", "send", "history", "direct", "auth"]
 }
 
 /// A client message together with the `ref` the server echoes in its reply.
@@ -59,9 +61,10 @@ private struct WireFields: Decodable {
     var before: Int64?
     var limit: Int?
     var to: String?
+    var token: String?
 
     enum CodingKeys: String, CodingKey {
-        case type, ref, room, since, text, before, limit, to
+        case type, ref, room, since, text, before, limit, to, token
         case clientID = "client_id"
     }
 
@@ -85,6 +88,9 @@ private struct WireFields: Decodable {
                 throw ProtocolError(.invalidField, "to must be a user name: \(UserName.rule)")
             }
             return .direct(to: to, text: try validText(), clientID: try validClientID())
+        case "auth":
+            guard let token, !token.isEmpty else { throw ProtocolError(.invalidField, "token is required") }
+            return .auth(token: token)
         case nil:
             throw ProtocolError(.unknownType, "type is missing")
         case let type?:

@@ -16,9 +16,13 @@ public struct ErrorCode: RawRepresentable, Codable, Sendable, Hashable, CustomSt
     public static let notMember = Self(rawValue: "not_member")
     /// Too many messages too fast; wait and resend.
     public static let rateLimited = Self(rawValue: "rate_limited")
+    /// The connection's token lacks the scope the message needs (`chat:write` to send).
+    public static let forbidden = Self(rawValue: "forbidden")
+    /// An `auth` token that does not verify, or is for another user; the old expiry stands.
+    public static let invalidToken = Self(rawValue: "invalid_token")
 
     /// Every code this server sends, for the protocol's documentation and its tests.
-    public static let all: [ErrorCode] = [.invalidJSON, .unknownType, .invalidField, .notMember, .rateLimited]
+    public static let all: [ErrorCode] = [.invalidJSON, .unknownType, .invalidField, .notMember, .rateLimited, .forbidden, .invalidToken]
 
     public var description: String { rawValue }
 }

@@ -15,11 +15,13 @@ public enum ServerMessage: Sendable, Equatable {
     case history(room: String, messages: [ChatMessage], ref: String?)
     /// A direct message, to its recipient and, as its acknowledgement, to its sender.
     case direct(ChatMessage, ref: String?)
+    /// The answer to `auth`: the connection now lasts until the new token's expiry.
+    case authenticated(user: String, expiresAt: Date?, ref: String?)
     /// What was wrong with a client message.
     case error(ProtocolError)
 
     /// Every `type` the server sends, for the protocol's documentation and its tests.
-    public static let types = ["joined", "left", "message", "presence", "history", "direct", "error"]
+    public static let types = ["joined", "left", "message", "presence", "history", "direct", "authenticated", "error"]
 
     /// The message as a frame's bytes, to be written to many connections without encoding again.
     public var buffer: ByteBuffer {
@@ -52,6 +54,7 @@ private struct WireMessage: Encodable {
     var code: ErrorCode?
     var detail: String?
     var message: ChatMessage?
+    var expiresAt: Date?
 
     init(_ message: ServerMessage) {
         switch message {
@@ -67,6 +70,8 @@ private struct WireMessage: Encodable {
             (type, self.room, self.messages, self.ref) = ("history", room, messages, ref)
         case .direct(let chat, let ref):
             (type, self.message, self.ref) = ("direct", chat, ref)
+        case .authenticated(let user, let expiresAt, let ref):
+            (type, self.user, self.expiresAt, self.ref) = ("authenticated", user, expiresAt, ref)
         case .error(let error):
             (type, code, detail, ref) = ("error", error.code, error.detail, error.ref)
         }
@@ -74,6 +79,7 @@ private struct WireMessage: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case type, ref, room, members, messages, user, event, code, detail
+        case expiresAt = "expires_at"
     }
 
     /// A chat message's fields sit beside `type`, as in `{"type":"message","id":42,…}`.
@@ -87,6 +93,7 @@ private struct WireMessage: Encodable {
         try container.encodeIfPresent(event, forKey: .event)
         try container.encodeIfPresent(code, forKey: .code)
         try container.encodeIfPresent(detail, forKey: .detail)
+        try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
         if let message {
             try message.encode(to: encoder)
         } else {

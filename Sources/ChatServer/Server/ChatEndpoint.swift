@@ -12,6 +12,8 @@ struct ChatEndpoint: Sendable {
     let hub: Hub
     let store: MessageStore
     let identity: any IdentityProvider
+    /// Checks tokens presented in-band; `nil` where the server uses no tokens.
+    let tokens: TokenService?
     let metrics: ChatMetrics
     let configuration: ChatServerConfiguration
 
@@ -25,12 +27,11 @@ struct ChatEndpoint: Sendable {
             try await outbound.close(.policyViolation, reason: "unidentified")
             return
         }
-        let user = identity.user
         let (outbox, events) = Outbox.make()
-        let id = hub.connect(user: user, outbox: outbox)
+        let id = hub.connect(user: identity.user, outbox: outbox)
         var logger = context.logger
         logger[metadataKey: "connection"] = "\(id)"
-        logger[metadataKey: "user"] = "\(user)"
+        logger[metadataKey: "user"] = "\(identity.user)"
         logger.info("WebSocket connected")
         metrics.connections.increment()
         defer {
@@ -39,39 +40,47 @@ struct ChatEndpoint: Sendable {
             logger.info("WebSocket disconnected")
         }
 
+        let grant = Grant(identity)
         var session = ChatSession(
             id: id,
-            user: user,
+            grant: grant,
+            tokens: tokens,
             hub: hub,
             store: store,
             outbox: outbox,
             metrics: metrics,
             limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes)
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await write(events, to: outbound) }
+        // The writer drains the outbox to the end, even after the reader stops; the expiry watch
+        // lives only as long as the reader.
+        try await withThrowingTaskGroup(of: Void.self) { writing in
+            writing.addTask { await write(events, to: outbound) }
             defer { outbox.finish() }
-            for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
-                let outcome: ChatSession.Outcome
-                switch message {
-                case .binary:
-                    outcome = .close(.unacceptableData, reason: "binary messages are not accepted")
-                case .text(let text):
-                    do {
-                        outcome = try await session.receive(text, at: .now)
-                    } catch {
-                        logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
-                        metrics.closes("1011").increment()
-                        throw error
+            try await withThrowingTaskGroup(of: Void.self) { watching in
+                watching.addTask { await grant.watchExpiry(closing: outbox) }
+                defer { watching.cancelAll() }
+                for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+                    let outcome: ChatSession.Outcome
+                    switch message {
+                    case .binary:
+                        outcome = .close(.unacceptableData, reason: "binary messages are not accepted")
+                    case .text(let text):
+                        do {
+                            outcome = try await session.receive(text, at: .now)
+                        } catch {
+                            logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
+                            metrics.closes("1011").increment()
+                            throw error
+                        }
                     }
-                }
-                if case .close(let code, let reason) = outcome {
-                    outbox.close(code, reason: reason)
-                    break
+                    if case .close(let code, let reason) = outcome {
+                        outbox.close(code, reason: reason)
+                        break
+                    }
                 }
             }
             outbox.finish()
-            try await group.waitForAll()
+            try await writing.waitForAll()
         }
     }
 

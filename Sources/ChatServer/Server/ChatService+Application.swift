@@ -31,7 +31,7 @@ extension ChatService {
             return response
         }
 
-        let endpoint = ChatEndpoint(hub: hub, store: store, identity: identity, metrics: metrics, configuration: configuration)
+        let endpoint = ChatEndpoint(hub: hub, store: store, identity: identity, tokens: oauth?.tokens, metrics: metrics, configuration: configuration)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         webSocketRouter.ws("/ws") { inbound, outbound, context in
             try await endpoint.run(inbound: inbound, outbound: outbound, context: context)

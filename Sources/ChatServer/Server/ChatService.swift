@@ -69,8 +69,11 @@ public struct ChatService: Service {
     }
 
     public func run() async throws {
-        let drain = WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout)
-        let group = ServiceGroup(configuration: .init(services: [try makeApplication(), drain], logger: logger))
+        var services: [any Service] = [try makeApplication(), WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout)]
+        if oauth != nil {
+            services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(500), logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         try await withGracefulShutdownHandler {
             try await group.run()
         } onGracefulShutdown: {
