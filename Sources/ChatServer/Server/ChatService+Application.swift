@@ -18,7 +18,9 @@ extension ChatService {
                 : Self.response(ByteBuffer(string: "database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
         }
         // What the web page needs to know to offer the right sign-in.
-        let clientConfiguration = ByteBuffer(string: #"{"authentication":"\#(oauth == nil ? "anonymous" : "tokens")","registration":\#(configuration.allowsRegistration && oauth != nil)}"#)
+        let mode = oauth == nil ? "anonymous" : "tokens"
+        let registration = configuration.allowsRegistration && oauth != nil
+        let clientConfiguration = ByteBuffer(string: #"{"authentication":"\#(mode)","registration":\#(registration)}"#)
         router.get("/config.json") { _, _ in Self.response(clientConfiguration, type: "application/json") }
         router.get("/metrics") { [metrics] _, _ in
             Self.response(ByteBuffer(string: metrics.exposition), type: "text/plain; version=0.0.4")
