@@ -226,8 +226,8 @@ struct AuthTests {
         }
     }
 
-    @Test("Disabling a user closes their live connections with 1008 within a second")
-    func disableClosesLiveConnections() async throws {
+    @Test("Disabling or removing a user closes their live connections with 1008 within a second", arguments: ["disable", "remove"])
+    func disableClosesLiveConnections(action: String) async throws {
         try await withChatServer(.withTokens()) { live in
             try await live.addUser("alice")
             let token = try #require(try await live.signIn("alice")["access_token"])
@@ -235,7 +235,11 @@ struct AuthTests {
                 alice.send(#"{"type":"join","room":"general"}"#)
                 _ = try await alice.next("joined")
                 let start = ContinuousClock.now
-                try await live.service.users.setDisabled("alice", true)
+                if action == "disable" {
+                    try await live.service.users.setDisabled("alice", true)
+                } else {
+                    try await live.service.users.remove("alice")
+                }
                 try await alice.waitUntilClosed(timeout: .seconds(3))
                 return ContinuousClock.now - start
             }
@@ -257,6 +261,17 @@ struct AuthTests {
             )
             #expect(response.status == 429)
             #expect(Int(response.value("Retry-After") ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test("Failed sign-ins are limited per client address too, whatever the names tried")
+    func loginLimitPerAddress() async throws {
+        try await withChatServer(.withTokens()) { live in
+            for index in 0..<20 {
+                #expect(try await live.signIn("guess\(index)", password: "wrong password!")["error"] == "invalid_grant")
+            }
+            let (response, _) = try await live.post("/token", [("grant_type", "password"), ("username", "another"), ("password", "any password")])
+            #expect(response.status == 429)
         }
     }
 
