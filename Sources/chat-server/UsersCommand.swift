@@ -68,10 +68,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, true) else {
-                throw CommandFailure("There is no user named \(name).")
-            }
-            print("Disabled \(name).")
+            try await UsersCommand.setDisabled(true, name: name, database: database)
         }
     }
 
@@ -81,11 +78,15 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {
-            guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, false) else {
-                throw CommandFailure("There is no user named \(name).")
-            }
-            print("Enabled \(name).")
+            try await UsersCommand.setDisabled(false, name: name, database: database)
         }
+    }
+
+    private static func setDisabled(_ isDisabled: Bool, name: String, database: DatabaseOption) async throws {
+        guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, isDisabled) else {
+            throw CommandFailure("There is no user named \(name).")
+        }
+        print("\(isDisabled ? "Disabled" : "Enabled") \(name).")
     }
 
     struct Remove: AsyncParsableCommand {

@@ -4,23 +4,29 @@ import Testing
 
 @Suite("Progress")
 struct CourseProgressTests {
-    @Test("Progress survives a save and a load, and a missing file means a fresh start")
-    func roundTrip() throws {
+    /// A course root in a fresh temporary folder, removed after the body.
+    func withTemporaryRoot(_ body: (CourseRoot) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let root = CourseRoot(path: folder.path)
-        #expect(CourseProgress.load(from: root) == CourseProgress())
+        try body(CourseRoot(path: folder.path))
+    }
 
-        var progress = CourseProgress()
-        progress.start(1)
-        progress.update(1) { $0.hintsShown["2"] = 1 }
-        progress.update(2) { $0.status = .done }
-        try progress.save(to: root)
-        let loaded = CourseProgress.load(from: root)
-        #expect(loaded == progress)
-        #expect(loaded.record(1).status == .inProgress)
-        #expect(loaded.record(3).status == .notStarted)
+    @Test("Progress survives a save and a load, and a missing file means a fresh start")
+    func roundTrip() throws {
+        try withTemporaryRoot { root in
+            #expect(CourseProgress.load(from: root) == CourseProgress())
+
+            var progress = CourseProgress()
+            progress.start(1)
+            progress.update(1) { $0.hintsShown["2"] = 1 }
+            progress.update(2) { $0.status = .done }
+            try progress.save(to: root)
+            let loaded = CourseProgress.load(from: root)
+            #expect(loaded == progress)
+            #expect(loaded.record(1).status == .inProgress)
+            #expect(loaded.record(3).status == .notStarted)
+        }
     }
 
     @Test("Starting a lesson that is done leaves it done")
@@ -33,13 +39,11 @@ struct CourseProgressTests {
 
     @Test("An unreadable progress file is set aside, not trusted")
     func unreadableFileIsSetAside() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let root = CourseRoot(path: folder.path)
-        try "not json".write(toFile: root.path(CourseProgress.fileName), atomically: true, encoding: .utf8)
-        #expect(CourseProgress.load(from: root) == CourseProgress())
-        #expect(root.exists(CourseProgress.fileName + ".unreadable"))
-        #expect(!root.exists(CourseProgress.fileName))
+        try withTemporaryRoot { root in
+            try "not json".write(toFile: root.path(CourseProgress.fileName), atomically: true, encoding: .utf8)
+            #expect(CourseProgress.load(from: root) == CourseProgress())
+            #expect(root.exists(CourseProgress.fileName + ".unreadable"))
+            #expect(!root.exists(CourseProgress.fileName))
+        }
     }
 }

@@ -22,11 +22,7 @@ public enum RoomName {
     public static let rule = "1 to 64 of a-z, 0-9, _ and -"
 
     public static func isValid(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            }
+        isMade(of: "abcdefghijklmnopqrstuvwxyz0123456789_-", length: 1...64, name)
     }
 }
 
@@ -35,11 +31,11 @@ public enum UserName {
     public static let rule = "1 to 32 of A-Z, a-z, 0-9, _, . and -"
 
     public static func isValid(_ name: String) -> Bool {
-        (1...32).contains(name.utf8.count)
-            && name.utf8.allSatisfy { byte in
-                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
-                    || byte == UInt8(ascii: "-")
-            }
+        isMade(of: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", length: 1...32, name)
     }
+}
+
+/// Whether `text` is `length` characters, each one of `allowed` (all ASCII).
+private func isMade(of allowed: String, length: ClosedRange<Int>, _ text: String) -> Bool {
+    length.contains(text.utf8.count) && text.utf8.allSatisfy { allowed.utf8.contains($0) }
 }
