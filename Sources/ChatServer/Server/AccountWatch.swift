@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Closes the connections of users who were disabled or removed, within a poll interval.
 ///
 /// Accounts change in the database, possibly from another process (`chat-server users disable`), so
-/// the server looks rather than waits to be told: twice a second it asks which connected users are
+/// the server looks rather than waits to be told: four times a second it asks which connected users are
 /// still active, one indexed query whatever the number of connections.
 struct AccountWatch: Service {
     let hub: Hub

@@ -71,7 +71,7 @@ public struct ChatService: Service {
     public func run() async throws {
         var services: [any Service] = [try makeApplication(), WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout)]
         if oauth != nil {
-            services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(500), logger: logger))
+            services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(250), logger: logger))
         }
         let group = ServiceGroup(configuration: .init(services: services, logger: logger))
         try await withGracefulShutdownHandler {
