@@ -282,6 +282,12 @@ struct AuthTests {
             let taken = try await live.post("/users", [("username", "carol"), ("password", "long enough secret")]).response
             let weak = try await live.post("/users", [("username", "dave"), ("password", "short")]).response
             let signIn = try await live.signIn("carol", password: "long enough secret")
+            let json = #"{"username":"erin","password":"another long secret"}"#
+            let request =
+                "POST /users HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(json.utf8.count)\r\n\r\n\(json)"
+            let createdFromJSON = try await RawHTTP.exchange(request, port: live.port)
+            #expect(createdFromJSON.status == 201)
             #expect(created.status == 201)
             #expect(taken.status == 409)
             #expect(weak.status == 400)
