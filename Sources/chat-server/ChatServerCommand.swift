@@ -61,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between pings; a client silent for two closes (CHAT_PING_INTERVAL).")
     var pingInterval = environment["CHAT_PING_INTERVAL"].flatMap(Double.init) ?? 30
 
+    @Option(help: "Messages that may wait for one slow reader before it is cut off with 1008 (CHAT_MAX_QUEUED_MESSAGES).")
+    var maxQueuedMessages = environment["CHAT_MAX_QUEUED_MESSAGES"].flatMap(Int.init) ?? 1024
+
+    @Option(help: "Bytes that may wait for one slow reader before it is cut off with 1008 (CHAT_MAX_QUEUED_BYTES).")
+    var maxQueuedBytes = environment["CHAT_MAX_QUEUED_BYTES"].flatMap(Int.init) ?? 4 << 20
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (CHAT_LOG_LEVEL).")
     var logLevel = environment["CHAT_LOG_LEVEL"] ?? "info"
 
@@ -86,7 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
-        guard maxMessageSize > 0, maxConnections > 0, rateLimit > 0, rateBurst > 0, pingInterval > 0, accessTokenTTL > 0 else {
+        guard maxMessageSize > 0, maxConnections > 0, maxQueuedMessages > 0, maxQueuedBytes >= maxMessageSize, rateLimit > 0, rateBurst > 0,
+            pingInterval > 0, accessTokenTTL > 0
+        else {
             throw ValidationError("Sizes, limits and intervals must be positive.")
         }
         guard !allowAnonymous || dev else {
@@ -131,6 +139,8 @@ struct ServeCommand: AsyncParsableCommand {
             rateLimit: rateLimit,
             rateBurst: rateBurst,
             pingInterval: .milliseconds(Int(pingInterval * 1000)),
+            maxQueuedMessages: maxQueuedMessages,
+            maxQueuedBytes: maxQueuedBytes,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
         var logger = Logger(label: "chat-server")

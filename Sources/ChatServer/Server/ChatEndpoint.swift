@@ -20,14 +20,15 @@ struct ChatEndpoint: Sendable {
     func run(
         inbound: WebSocketInboundStream,
         outbound: WebSocketOutboundWriter,
-        context: WebSocketRouterContext<BasicWebSocketRequestContext>
+        context: WebSocketRouterContext<ChatWebSocketContext>
     ) async throws {
         // The handshake guard identified the client already; this cannot fail for a request it accepted.
         guard case .success(let identity) = await identity.identify(context.request.head) else {
             try await outbound.close(.policyViolation, reason: "unidentified")
             return
         }
-        let (outbox, events) = Outbox.make()
+        let outbox = Outbox(bounds: .init(messages: configuration.maxQueuedMessages, bytes: configuration.maxQueuedBytes))
+        let channel = context.requestContext.channel
         let id = hub.connect(user: identity.user, outbox: outbox)
         var logger = context.logger
         logger[metadataKey: "connection"] = "\(id)"
@@ -54,10 +55,18 @@ struct ChatEndpoint: Sendable {
         // The writer drains the outbox to the end, even after the reader stops; the expiry watch
         // lives only as long as the reader.
         try await withThrowingTaskGroup(of: Void.self) { writing in
-            writing.addTask { await write(events, to: outbound) }
+            writing.addTask { await write(outbox, to: outbound) }
             defer { outbox.finish() }
             try await withThrowingTaskGroup(of: Void.self) { watching in
                 watching.addTask { await grant.watchExpiry(closing: outbox) }
+                watching.addTask { [logger] in
+                    guard await outbox.overflowed() else { return }
+                    metrics.closes("1008").increment()
+                    logger.notice("Closing a connection too slow to keep up")
+                    // Its close frame waits behind a full socket: give it a moment, then cut the connection.
+                    try? await Task.sleep(for: .seconds(1))
+                    if !Task.isCancelled { try? await channel.close() }
+                }
                 defer { watching.cancelAll() }
                 for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
                     let outcome: ChatSession.Outcome
@@ -86,9 +95,9 @@ struct ChatEndpoint: Sendable {
 
     /// Writes what the outbox queues until it is finished or asks for a close; a write that fails
     /// means the connection is gone, and ends the writer.
-    private func write(_ events: AsyncStream<OutboundEvent>, to outbound: WebSocketOutboundWriter) async {
+    private func write(_ outbox: Outbox, to outbound: WebSocketOutboundWriter) async {
         do {
-            for await event in events {
+            while let event = await outbox.next() {
                 switch event {
                 case .text(let buffer):
                     try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))

@@ -27,6 +27,11 @@ public struct ChatServerConfiguration: Sendable {
     public var pingInterval: Duration
     /// How long shutdown waits for clients to answer the 1001 close before it stops anyway.
     public var shutdownTimeout: Duration
+    /// Messages that may wait for one connection's writer; past this (or ``maxQueuedBytes``) the
+    /// connection is too slow to keep up and is closed with 1008.
+    public var maxQueuedMessages: Int
+    /// Bytes that may wait for one connection's writer.
+    public var maxQueuedBytes: Int
     /// How clients prove who they are.
     public var authentication: Authentication
     /// How long an access token lives.
@@ -51,6 +56,8 @@ public struct ChatServerConfiguration: Sendable {
         rateStrikes: Int = 20,
         pingInterval: Duration = .seconds(30),
         shutdownTimeout: Duration = .seconds(10),
+        maxQueuedMessages: Int = 1024,
+        maxQueuedBytes: Int = 4 << 20,
         authentication: Authentication = .tokens(signedWith: .randomForDevelopment()),
         accessTokenLifetime: Duration = .seconds(15 * 60),
         allowsRegistration: Bool = false,
@@ -68,6 +75,8 @@ public struct ChatServerConfiguration: Sendable {
         self.rateStrikes = rateStrikes
         self.pingInterval = pingInterval
         self.shutdownTimeout = shutdownTimeout
+        self.maxQueuedMessages = maxQueuedMessages
+        self.maxQueuedBytes = maxQueuedBytes
         self.authentication = authentication
         self.accessTokenLifetime = accessTokenLifetime
         self.allowsRegistration = allowsRegistration

@@ -37,7 +37,7 @@ extension ChatService {
         }
 
         let endpoint = ChatEndpoint(hub: hub, store: store, identity: identity, tokens: oauth?.tokens, metrics: metrics, configuration: configuration)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: ChatWebSocketContext.self)
         webSocketRouter.ws("/ws") { inbound, outbound, context in
             try await endpoint.run(inbound: inbound, outbound: outbound, context: context)
         }

@@ -1,0 +1,91 @@
+import NIOCore
+import NIOWebSocket
+import TestSupport
+import Testing
+
+@testable import ChatServer
+
+@Suite("A slow reader never holds the room back", .serialized)
+struct SlowConsumerTests {
+    @Test("An outbox never holds more than its bounds; past them it closes with 1008 and drops its backlog")
+    func outboxIsBounded() async {
+        let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
+        for _ in 0..<1000 { outbox.send(ByteBuffer(string: "message")) }
+        #expect(outbox.queuedCount == 1, "only the close is left")
+        #expect(await outbox.overflowed())
+        #expect(await outbox.next() == .close(.policyViolation, reason: "too slow to keep up"))
+
+        let byBytes = Outbox(bounds: .init(messages: 1000, bytes: 100))
+        for _ in 0..<10 { byBytes.send(ByteBuffer(repeating: 0x61, count: 30)) }
+        #expect(byBytes.queuedCount == 1)
+        #expect(await byBytes.next() == .close(.policyViolation, reason: "too slow to keep up"))
+    }
+
+    @Test("Within its bounds an outbox delivers everything in order, then ends when finished")
+    func outboxDeliversInOrder() async {
+        let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
+        for index in 0..<5 { outbox.send(ByteBuffer(string: "\(index)")) }
+        outbox.finish()
+        var received: [String] = []
+        while case .text(let buffer) = await outbox.next() { received.append(String(buffer: buffer)) }
+        #expect(received == ["0", "1", "2", "3", "4"])
+    }
+
+    @Test("A client that stops reading is cut off, and the others get every message")
+    func stalledReader() async throws {
+        let configuration = ChatServerConfiguration.testing {
+            $0.rateLimit = 100_000
+            $0.rateBurst = 100_000
+            $0.maxQueuedMessages = 1024
+            $0.maxQueuedBytes = 1 << 20
+        }
+        let count = 3000
+        let text = String(repeating: "x", count: 4000)
+        try await withChatServer(configuration) { live in
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                bob.send(#"{"type":"join","room":"general"}"#)
+                _ = try await bob.next("joined")
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // The stalled reader: it joins, then reads nothing more.
+                    group.addTask {
+                        let handshake = HandshakeRequest().with { $0.path = "/ws?name=stalled" }
+                        try await RawHTTP.openThenVanish(
+                            handshake.text,
+                            port: live.port,
+                            sending: [#"{"type":"join","room":"general"}"#],
+                            for: .seconds(60)
+                        )
+                    }
+                    let joined = try await bob.next("presence")
+                    #expect(joined.user == "stalled")
+                    try await withChatClient(port: live.port, name: "alice") { alice in
+                        alice.send(#"{"type":"join","room":"general"}"#)
+                        _ = try await alice.next("joined")
+                        // Alice paces herself as a real client would, waiting for her copies every batch;
+                        // the stalled reader can't keep up even with that.
+                        for batch in stride(from: 0, to: count, by: 50) {
+                            for index in batch..<min(batch + 50, count) {
+                                alice.send(#"{"type":"send","room":"general","text":"\#(index) \#(text)"}"#)
+                            }
+                            for _ in batch..<min(batch + 50, count) { _ = try await alice.next("message", timeout: .seconds(30)) }
+                        }
+                        var received = 0
+                        var stalledLeft = false
+                        while received < count || !stalledLeft {
+                            let message = try await bob.next(timeout: .seconds(30))
+                            if message.type == "message" {
+                                #expect(message.text?.hasPrefix("\(received) ") == true, "in order")
+                                received += 1
+                            } else if message.type == "presence", message.user == "stalled", message.event == "left" {
+                                stalledLeft = true
+                            }
+                        }
+                        #expect(received == count)
+                    }
+                    #expect(await eventually { live.service.hub.connectionCount == 1 })
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+}
