@@ -43,6 +43,7 @@ let package = Package(
         .executable(name: "course", targets: ["course"]),
         .executable(name: "chat-server", targets: ["chat-server"]),
         .executable(name: "wsclient", targets: ["wsclient"]),
+        .executable(name: "wsbench", targets: ["wsbench"]),
         .executable(name: "lesson01", targets: ["lesson01"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
@@ -61,6 +62,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // The final chat server: handshake policy now; rooms, history, auth and limits as the course grows.
@@ -110,6 +112,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .executableTarget(
+            name: "wsbench",
+            dependencies: [
+                argumentParser,
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The course: the engine (catalog, progress, rendering, checks), its command, and what lessons share.
         .target(name: "CourseKit", swiftSettings: swiftSettings),
         .executableTarget(name: "course", dependencies: ["CourseKit", argumentParser], swiftSettings: swiftSettings),
@@ -144,6 +159,7 @@ let package = Package(
         ),
         .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
         .testTarget(name: "WSClientTests", dependencies: ["wsclient"], swiftSettings: swiftSettings),
+        .testTarget(name: "WSBenchTests", dependencies: ["wsbench"], swiftSettings: swiftSettings),
     ]
         + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
 )

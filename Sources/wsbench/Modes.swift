@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import NIOCore
+import NIOPosix
+
+extension WSBenchCommand {
+    /// `connect`: open many connections, hold them, report what it took.
+    struct Connect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open --clients connections, hold them --hold seconds, report.")
+        @OptionGroup var options: BenchOptions
+        @Option(help: "Seconds to hold the connections open.")
+        var hold = 5.0
+
+        func run() async throws {
+            let fileLimit = raiseFileLimit()
+            let group = MultiThreadedEventLoopGroup.singleton
+            let before = options.serverPid.flatMap(ProcessSample.of)
+            let start = monotonicNanoseconds()
+            let opened = try await openMany(options, count: options.clients, withStats: nil, group: group)
+            let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+            try await Task.sleep(for: .seconds(min(hold, options.timeout)))
+            let after = options.serverPid.flatMap(ProcessSample.of)
+            var report = Report(mode: "connect")
+            report.values["opened"] = Double(opened.channels.count)
+            report.values["seconds to open"] = elapsed
+            report.addPercentiles("handshake", opened.handshakes)
+            report.failures = opened.failures
+            if let before, let after, !opened.channels.isEmpty {
+                report.values["server RSS MiB"] = Double(after.residentBytes) / 1_048_576
+                report.values["server RSS per connection KiB"] =
+                    Double(after.residentBytes - before.residentBytes) / 1024 / Double(opened.channels.count)
+            }
+            report.notes.append("file limit \(fileLimit)")
+            await closeAll(opened.channels)
+            report.print(asJSON: options.json)
+        }
+    }
+
+    /// `echo`: every connection sends stamps and times their return.
+    struct Echo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each connection sends --messages stamps at --rate per second and times each echo (raw protocol)."
+        )
+        @OptionGroup var options: BenchOptions
+        @Option(help: "Messages each connection sends.")
+        var messages = 1000
+        @Option(help: "Messages a second per connection; 0 for as fast as the socket takes them.")
+        var rate = 100.0
+
+        func run() async throws {
+            _ = raiseFileLimit()
+            let opened = try await openMany(
+                options,
+                count: options.clients,
+                withStats: { ReceiverStats(senders: options.clients, messagesPerSender: messages) },
+                group: MultiThreadedEventLoopGroup.singleton
+            )
+            let senders = opened.channels.map { (index: $0.key, channel: $0.value) }
+            let result = try await runLoad(
+                options,
+                senders: senders,
+                messages: messages,
+                rate: rate,
+                receivers: opened,
+                expected: senders.count * messages
+            )
+            var report = result
+            report.mode = "echo"
+            report.failures = opened.failures
+            await closeAll(opened.channels)
+            report.print(asJSON: options.json)
+        }
+    }
+
+    /// `broadcast`: many receivers in one room, a few senders, every delivery timed.
+    struct Broadcast: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "--clients receivers in one room; --senders send --messages each at --rate; every delivery timed."
+        )
+        @OptionGroup var options: BenchOptions
+        @Option(help: "Connections that send.")
+        var senders = 1
+        @Option(help: "Messages each sender sends.")
+        var messages = 1000
+        @Option(help: "Messages a second per sender; 0 for as fast as the socket takes them.")
+        var rate = 100.0
+
+        func run() async throws {
+            _ = raiseFileLimit()
+            let group = MultiThreadedEventLoopGroup.singleton
+            let receivers = try await openMany(
+                options,
+                count: options.clients,
+                withStats: { ReceiverStats(senders: senders, messagesPerSender: messages) },
+                group: group
+            )
+            let sending = try await openMany(options, count: senders, firstIndex: options.clients, withStats: nil, group: group)
+            // Joins are answered before sending starts; a moment is plenty on one machine.
+            try await Task.sleep(for: .milliseconds(300))
+            let senderChannels = sending.channels.sorted { $0.key < $1.key }.enumerated().map { (index: $0.offset, channel: $0.element.value) }
+            var report = try await runLoad(
+                options,
+                senders: senderChannels,
+                messages: messages,
+                rate: rate,
+                receivers: receivers,
+                expected: receivers.channels.count * senderChannels.count * messages
+            )
+            report.mode = "broadcast"
+            report.failures = receivers.failures.merging(sending.failures, uniquingKeysWith: +)
+            await closeAll(receivers.channels)
+            await closeAll(sending.channels)
+            report.print(asJSON: options.json)
+        }
+    }
+}
+
+/// Sends every stamp, waits for the deliveries (or the timeout), and measures.
+func runLoad(
+    _ options: BenchOptions,
+    senders: [(index: Int, channel: any Channel)],
+    messages: Int,
+    rate: Double,
+    receivers: OpenedConnections,
+    expected: Int
+) async throws -> Report {
+    let serverBefore = options.serverPid.flatMap(ProcessSample.of)
+    let selfBefore = ProcessSample.current
+    let start = monotonicNanoseconds()
+    let deadline = ContinuousClock.now + .seconds(options.timeout)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for sender in senders {
+            group.addTask {
+                for sequence in 0..<messages {
+                    guard ContinuousClock.now < deadline else { return }
+                    let stamp = Stamp(sender: sender.index, sequence: sequence, sentAt: monotonicNanoseconds())
+                    let frame = options.payload(stamp)
+                    if rate > 0 {
+                        sendText(frame, on: sender.channel)
+                        let due = Double(sequence + 1) / rate
+                        let wait = due - Double(monotonicNanoseconds() - start) / 1e9
+                        if wait > 0 { try await Task.sleep(for: .microseconds(Int(wait * 1e6))) }
+                    } else {
+                        // As fast as the socket takes them: wait for every 64th write, so the buffer stays bounded.
+                        if sequence % 64 == 63 {
+                            try await sender.channel.writeAndFlush(
+                                WebSocketFrameFactory.text(frame, allocator: sender.channel.allocator)
+                            ).get()
+                        } else {
+                            sendText(frame, on: sender.channel)
+                        }
+                    }
+                }
+            }
+        }
+        try await group.waitForAll()
+    }
+    // Deliveries are counted on the receivers' event loops; read them there.
+    var delivered = 0
+    while ContinuousClock.now < deadline {
+        delivered = await deliveredCount(in: receivers)
+        if delivered >= expected { break }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+    let serverAfter = options.serverPid.flatMap(ProcessSample.of)
+    let selfAfter = ProcessSample.current
+
+    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    var duplicates = 0
+    for (index, stats) in receivers.stats {
+        guard let channel = receivers.channels[index] else { continue }
+        let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.latencies, stats.duplicates) }.get()
+        latencies.add(histogram)
+        duplicates += duplicated
+    }
+    var report = Report(mode: "")
+    report.values["expected deliveries"] = Double(expected)
+    report.values["delivered"] = Double(delivered)
+    report.values["lost"] = Double(max(0, expected - delivered))
+    report.values["duplicated"] = Double(duplicates)
+    report.values["seconds"] = elapsed
+    report.values["deliveries per second"] = Double(delivered) / elapsed
+    report.addPercentiles("latency", latencies)
+    if let serverBefore, let serverAfter, delivered > 0 {
+        report.values["server CPU µs per delivery"] = (serverAfter.cpuMicroseconds - serverBefore.cpuMicroseconds) / Double(delivered)
+        report.values["server RSS MiB"] = Double(serverAfter.residentBytes) / 1_048_576
+    }
+    if let selfBefore, let selfAfter, delivered > 0 {
+        report.values["wsbench CPU µs per delivery"] = (selfAfter.cpuMicroseconds - selfBefore.cpuMicroseconds) / Double(delivered)
+    }
+    return report
+}
+
+/// The deliveries counted so far by every receiver, each read on its receiver's event loop.
+func deliveredCount(in receivers: OpenedConnections) async -> Int {
+    var total = 0
+    for (index, stats) in receivers.stats {
+        guard let channel = receivers.channels[index] else { continue }
+        total += (try? await channel.eventLoop.submit { stats.delivered }.get()) ?? 0
+    }
+    return total
+}
