@@ -159,7 +159,11 @@ let package = Package(
         ),
         .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
         .testTarget(name: "WSClientTests", dependencies: ["wsclient"], swiftSettings: swiftSettings),
-        .testTarget(name: "WSBenchTests", dependencies: ["wsbench"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WSBenchTests",
+            dependencies: ["wsbench", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
     ]
         + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
 )
