@@ -79,6 +79,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an access token lives (CHAT_ACCESS_TOKEN_TTL).")
     var accessTokenTTL = environment["CHAT_ACCESS_TOKEN_TTL"].flatMap(Int.init) ?? 900
 
+    @Flag(help: "Store no messages: for measuring the fan-out alone (joins recover nothing, resends are not recognised).")
+    var noHistory = false
+
     @Flag(help: "Let anyone register with POST /users.")
     var allowRegistration = false
 
@@ -141,6 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
             pingInterval: .milliseconds(Int(pingInterval * 1000)),
             maxQueuedMessages: maxQueuedMessages,
             maxQueuedBytes: maxQueuedBytes,
+            keepsHistory: !noHistory,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
         var logger = Logger(label: "chat-server")

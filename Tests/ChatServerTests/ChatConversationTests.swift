@@ -132,4 +132,23 @@ struct ChatConversationTests {
             }
         }
     }
+
+    @Test("Without history, messages still fan out in order, and a join recovers nothing")
+    func withoutHistory() async throws {
+        try await withChatServer(.testing { $0.keepsHistory = false }) { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    bob.send(#"{"type":"join","room":"general"}"#)
+                    let joined = try await bob.next("joined")
+                    #expect(joined.messages?.isEmpty == true)
+                    for index in 1...3 { alice.send(#"{"type":"send","room":"general","text":"\#(index)"}"#) }
+                    var ids: [Int64] = []
+                    for _ in 1...3 { ids.append(try #require(try await bob.next("message").id)) }
+                    #expect(ids == ids.sorted() && Set(ids).count == 3)
+                }
+            }
+        }
+    }
 }

@@ -32,6 +32,8 @@ public struct ChatServerConfiguration: Sendable {
     public var maxQueuedMessages: Int
     /// Bytes that may wait for one connection's writer.
     public var maxQueuedBytes: Int
+    /// Whether messages are stored; off only to measure the fan-out alone (see ``MessageStore``).
+    public var keepsHistory: Bool
     /// How clients prove who they are.
     public var authentication: Authentication
     /// How long an access token lives.
@@ -58,6 +60,7 @@ public struct ChatServerConfiguration: Sendable {
         shutdownTimeout: Duration = .seconds(10),
         maxQueuedMessages: Int = 1024,
         maxQueuedBytes: Int = 4 << 20,
+        keepsHistory: Bool = true,
         authentication: Authentication = .tokens(signedWith: .randomForDevelopment()),
         accessTokenLifetime: Duration = .seconds(15 * 60),
         allowsRegistration: Bool = false,
@@ -77,6 +80,7 @@ public struct ChatServerConfiguration: Sendable {
         self.shutdownTimeout = shutdownTimeout
         self.maxQueuedMessages = maxQueuedMessages
         self.maxQueuedBytes = maxQueuedBytes
+        self.keepsHistory = keepsHistory
         self.authentication = authentication
         self.accessTokenLifetime = accessTokenLifetime
         self.allowsRegistration = allowsRegistration

@@ -46,7 +46,7 @@ public struct ChatService: Service {
                 return logger
             }()
         self.database = try ChatDatabase(path: configuration.databasePath)
-        self.store = MessageStore(database)
+        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory)
         self.users = UserStore(database)
         switch configuration.authentication.mode {
         case .anonymous:

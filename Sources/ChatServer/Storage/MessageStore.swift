@@ -1,15 +1,26 @@
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 
 /// Every message, in the SQLite file: a message is committed here before anyone is told of it.
 ///
 /// Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
 public final class MessageStore: Sendable {
     private let database: DatabasePool
+    /// Whether messages are written to the database at all.
+    public let keepsHistory: Bool
+    /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
+    private let ephemeral = NIOLockedValueBox<Int64>(0)
 
     /// The messages of a database.
-    public init(_ database: ChatDatabase) {
+    ///
+    /// - Parameters:
+    ///   - database: where they are kept.
+    ///   - keepsHistory: `false` stores nothing: ids come from memory, joins recover nothing, and
+    ///     resends are not recognised. For measuring the fan-out alone (`chat-server --no-history`).
+    public init(_ database: ChatDatabase, keepsHistory: Bool = true) {
         self.database = database.pool
+        self.keepsHistory = keepsHistory
     }
 
     /// A message about to be stored.
@@ -41,7 +52,24 @@ public final class MessageStore: Sendable {
         _ draft: Draft,
         onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
     ) async throws -> (message: ChatMessage, isNew: Bool) {
-        try await database.write { db in
+        guard keepsHistory else {
+            let message = ephemeral.withLockedValue { lastID in
+                lastID += 1
+                let message = ChatMessage(
+                    id: lastID,
+                    room: draft.room,
+                    to: draft.to,
+                    from: draft.from,
+                    text: draft.text,
+                    at: Date(),
+                    clientID: draft.clientID
+                )
+                onCommit(message)
+                return message
+            }
+            return (message, true)
+        }
+        return try await database.write { db in
             if let clientID = draft.clientID,
                 let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
             {
@@ -74,7 +102,8 @@ public final class MessageStore: Sendable {
         limit: Int,
         then body: @escaping @Sendable ([ChatMessage]) -> Value
     ) async throws -> Value {
-        try await database.write { db in
+        guard keepsHistory else { return ephemeral.withLockedValue { _ in body([]) } }
+        return try await database.write { db in
             var request = MessageRecord.filter(Column("room") == room)
             let messages: [MessageRecord]
             if let since {
@@ -89,7 +118,8 @@ public final class MessageStore: Sendable {
 
     /// The messages of a room before `id` (or the very latest), oldest first, at most `limit`.
     public func messages(in room: String, before id: Int64? = nil, limit: Int) async throws -> [ChatMessage] {
-        try await database.read { db in
+        guard keepsHistory else { return [] }
+        return try await database.read { db in
             var request = MessageRecord.filter(Column("room") == room)
             if let id { request = request.filter(Column("id") < id) }
             return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)
