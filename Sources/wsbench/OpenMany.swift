@@ -10,6 +10,12 @@ struct OpenedConnections {
     var failures: [String: Int] = [:]
 }
 
+/// How opening one connection went.
+private enum Outcome: Sendable {
+    case opened(index: Int, stats: ReceiverStats?, channel: any Channel, handshakeNanoseconds: UInt64)
+    case failed(ConnectFailure)
+}
+
 /// Opens `count` connections, `concurrency` handshakes at a time, each with its own stats when asked.
 func openMany(
     _ options: BenchOptions,
@@ -19,35 +25,34 @@ func openMany(
     group: any EventLoopGroup
 ) async throws -> OpenedConnections {
     var opened = OpenedConnections()
-    var pending = (firstIndex..<(firstIndex + count)).makeIterator()
-    try await withThrowingTaskGroup(of: (Int, ReceiverStats?, Result<(channel: any Channel, handshakeNanoseconds: UInt64), ConnectFailure>).self) {
-        tasks in
-        func start(_ index: Int) throws {
-            let target = try options.target(for: index)
-            let stats = makeStats?()
-            tasks.addTask {
-                do throws(ConnectFailure) {
-                    return (index, stats, .success(try await openConnection(target, index: index, stats: stats, group: group)))
-                } catch {
-                    return (index, stats, .failure(error))
+    let indices = Array(firstIndex..<(firstIndex + count))
+    let targets = try indices.map { try options.target(for: $0) }
+    var next = 0
+    try await withThrowingTaskGroup(of: Outcome.self) { tasks in
+        while next < indices.count || !tasks.isEmpty {
+            // Keep `concurrency` handshakes in flight.
+            while next < indices.count, next - opened.channels.count - opened.failures.values.reduce(0, +) < options.concurrency {
+                let (index, target, stats) = (indices[next], targets[next], makeStats?())
+                tasks.addTask {
+                    do throws(ConnectFailure) {
+                        let connection = try await openConnection(target, index: index, stats: stats, group: group)
+                        return .opened(index: index, stats: stats, channel: connection.channel, handshakeNanoseconds: connection.handshakeNanoseconds)
+                    } catch {
+                        return .failed(error)
+                    }
                 }
+                next += 1
             }
-        }
-        for _ in 0..<options.concurrency {
-            guard let index = pending.next() else { break }
-            try start(index)
-        }
-        while let (index, stats, result) = try await tasks.next() {
-            switch result {
-            case .success(let connection):
-                opened.channels[index] = connection.channel
+            guard let outcome = try await tasks.next() else { break }
+            switch outcome {
+            case .opened(let index, let stats, let channel, let nanoseconds):
+                opened.channels[index] = channel
                 opened.stats[index] = stats
-                _ = opened.handshakes.record(connection.handshakeNanoseconds)
-                if options.isChat { sendText(options.joinMessage, on: connection.channel) }
-            case .failure(let failure):
+                _ = opened.handshakes.record(nanoseconds)
+                if options.isChat { sendText(options.joinMessage, on: channel) }
+            case .failed(let failure):
                 opened.failures[failure.rawValue, default: 0] += 1
             }
-            if let next = pending.next() { try start(next) }
         }
     }
     return opened
