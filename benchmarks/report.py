@@ -89,14 +89,14 @@ def chart(data, path):
         parts.append(f'<text x="{x0 + group / 2 - 12}" y="{height - 12}">{p}</text>')
         for s, (server, _) in enumerate(SERVERS):
             value = values[(server, p)]
-            h = (height - bottom - 30) * value / top
+            h = (height - bottom - 95) * value / top
             x = x0 + s * bar + bar / 2
             y = height - bottom - h
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar * 0.9:.1f}" height="{h:.1f}" fill="{colours[s]}"/>')
             parts.append(f'<text x="{x:.1f}" y="{y - 3:.1f}" font-size="9">{value:,.0f}</text>')
     for s, (_, label) in enumerate(SERVERS):
-        parts.append(f'<rect x="{width - 220}" y="{30 + s * 16}" width="10" height="10" fill="{colours[s]}"/>')
-        parts.append(f'<text x="{width - 205}" y="{39 + s * 16}">{label}</text>')
+        parts.append(f'<rect x="{left}" y="{30 + s * 16}" width="10" height="10" fill="{colours[s]}"/>')
+        parts.append(f'<text x="{left + 15}" y="{39 + s * 16}">{label}</text>')
     parts.append(f'<line x1="{left - 5}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#333"/>')
     parts.append("</svg>")
     with open(path, "w") as file:
