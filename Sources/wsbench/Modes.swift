@@ -43,27 +43,24 @@ extension WSBenchCommand {
             abstract: "Each connection sends --messages stamps at --rate per second and times each echo (raw protocol)."
         )
         @OptionGroup var options: BenchOptions
-        @Option(help: "Messages each connection sends.")
-        var messages = 1000
-        @Option(help: "Messages a second per connection; 0 for as fast as the socket takes them.")
-        var rate = 100.0
+        @OptionGroup var load: LoadOptions
 
         func run() async throws {
             _ = raiseFileLimit()
             let opened = try await openMany(
                 options,
                 count: options.clients,
-                withStats: { ReceiverStats(senders: options.clients, messagesPerSender: messages) },
+                withStats: { ReceiverStats(senders: options.clients, messagesPerSender: load.messages) },
                 group: MultiThreadedEventLoopGroup.singleton
             )
             let senders = opened.channels.map { (index: $0.key, channel: $0.value) }
             let result = try await runLoad(
                 options,
                 senders: senders,
-                messages: messages,
-                rate: rate,
+                messages: load.messages,
+                rate: load.rate,
                 receivers: opened,
-                expected: senders.count * messages
+                expected: senders.count * load.messages
             )
             var report = result
             report.mode = "echo"
@@ -81,10 +78,7 @@ extension WSBenchCommand {
         @OptionGroup var options: BenchOptions
         @Option(help: "Connections that send.")
         var senders = 1
-        @Option(help: "Messages each sender sends.")
-        var messages = 1000
-        @Option(help: "Messages a second per sender; 0 for as fast as the socket takes them.")
-        var rate = 100.0
+        @OptionGroup var load: LoadOptions
 
         func run() async throws {
             _ = raiseFileLimit()
@@ -92,7 +86,7 @@ extension WSBenchCommand {
             let receivers = try await openMany(
                 options,
                 count: options.clients,
-                withStats: { ReceiverStats(senders: senders, messagesPerSender: messages) },
+                withStats: { ReceiverStats(senders: senders, messagesPerSender: load.messages) },
                 group: group
             )
             let sending = try await openMany(options, count: senders, firstIndex: options.clients, withStats: nil, group: group)
@@ -102,10 +96,10 @@ extension WSBenchCommand {
             var report = try await runLoad(
                 options,
                 senders: senderChannels,
-                messages: messages,
-                rate: rate,
+                messages: load.messages,
+                rate: load.rate,
                 receivers: receivers,
-                expected: receivers.channels.count * senderChannels.count * messages
+                expected: receivers.channels.count * senderChannels.count * load.messages
             )
             report.mode = "broadcast"
             report.failures = receivers.failures.merging(sending.failures, uniquingKeysWith: +)
@@ -114,6 +108,15 @@ extension WSBenchCommand {
             report.print(asJSON: options.json)
         }
     }
+}
+
+/// How much each sender sends, and how fast.
+struct LoadOptions: ParsableArguments {
+    @Option(help: "Messages each sender sends (in echo, each connection).")
+    var messages = 1000
+
+    @Option(help: "Messages a second per sender; 0 for as fast as the socket takes them.")
+    var rate = 100.0
 }
 
 /// Sends every stamp, waits for the deliveries (or the timeout), and measures.
