@@ -17,7 +17,7 @@ extension WSBenchCommand {
             let group = MultiThreadedEventLoopGroup.singleton
             let before = options.serverPid.flatMap(ProcessSample.of)
             let start = monotonicNanoseconds()
-            let opened = try await openMany(options, count: options.clients, withStats: nil, group: group)
+            let opened = try await openMany(options, count: options.clients, withStats: nil, joiningRoom: false, group: group)
             let elapsed = Double(monotonicNanoseconds() - start) / 1e9
             try await Task.sleep(for: .seconds(min(hold, options.timeout)))
             let after = options.serverPid.flatMap(ProcessSample.of)
@@ -51,6 +51,7 @@ extension WSBenchCommand {
                 options,
                 count: options.clients,
                 withStats: { ReceiverStats(senders: options.clients, messagesPerSender: load.messages) },
+                joiningRoom: false,
                 group: MultiThreadedEventLoopGroup.singleton
             )
             let senders = opened.channels.map { (index: $0.key, channel: $0.value) }
@@ -87,9 +88,10 @@ extension WSBenchCommand {
                 options,
                 count: options.clients,
                 withStats: { ReceiverStats(senders: senders, messagesPerSender: load.messages) },
+                joiningRoom: true,
                 group: group
             )
-            let sending = try await openMany(options, count: senders, firstIndex: options.clients, withStats: nil, group: group)
+            let sending = try await openMany(options, count: senders, firstIndex: options.clients, withStats: nil, joiningRoom: true, group: group)
             // Joins are answered before sending starts; a moment is plenty on one machine.
             try await Task.sleep(for: .milliseconds(300))
             let senderChannels = sending.channels.sorted { $0.key < $1.key }.enumerated().map { (index: $0.offset, channel: $0.element.value) }

@@ -17,11 +17,15 @@ private enum Outcome: Sendable {
 }
 
 /// Opens `count` connections, `concurrency` handshakes at a time, each with its own stats when asked.
+///
+/// Connections join the room only when asked: a chat join tells every member, so joining 2,000 idle
+/// connections would measure 2,000,000 presence messages rather than the connections.
 func openMany(
     _ options: BenchOptions,
     count: Int,
     firstIndex: Int = 0,
     withStats makeStats: (() -> ReceiverStats)?,
+    joiningRoom joins: Bool,
     group: any EventLoopGroup
 ) async throws -> OpenedConnections {
     var opened = OpenedConnections()
@@ -49,7 +53,7 @@ func openMany(
                 opened.channels[index] = channel
                 opened.stats[index] = stats
                 _ = opened.handshakes.record(nanoseconds)
-                if options.isChat { sendText(options.joinMessage, on: channel) }
+                if joins, options.isChat { sendText(options.joinMessage, on: channel) }
             case .failed(let failure):
                 opened.failures[failure.rawValue, default: 0] += 1
             }
