@@ -156,13 +156,14 @@ public func withChatClient<Value: Sendable>(
     path: String? = nil,
     headers: HTTPFields = [.secWebSocketProtocol: "chat.v1"],
     maxFrameSize: Int = 1 << 20,
+    extensions: [WebSocketExtensionFactory] = [],
     _ body: @escaping @Sendable (ChatTestClient) async throws -> Value
 ) async throws -> (value: Value, close: WebSocketCloseFrame?) {
     let client = ChatTestClient()
     let result = ResultBox<Value>()
     let closeFrame = try await WebSocketClient.connect(
         url: "ws://127.0.0.1:\(port)\(path ?? "/ws?name=\(name)")",
-        configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers),
+        configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers, extensions: extensions),
         logger: Logger(label: "chat-test-client")
     ) { inbound, outbound, _ in
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWSCompression
 import HummingbirdWebSocket
 import NIOCore
 
@@ -48,8 +49,12 @@ extension ChatService {
             hub: hub,
             maxConnections: configuration.maxConnections
         )
+        // A compressed frame may not inflate past the message limit: no decompression bombs.
+        let compression: [WebSocketExtensionFactory] =
+            configuration.allowsCompression ? [.perMessageDeflate(maxDecompressedFrameSize: configuration.maxMessageSize)] : []
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageSize,
+            extensions: compression,
             autoPing: .enabled(timePeriod: configuration.pingInterval),
             validateUTF8: true
         )
