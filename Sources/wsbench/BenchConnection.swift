@@ -15,7 +15,7 @@ struct Target: Sendable {
 }
 
 /// Why a connection failed, for the report.
-enum ConnectFailure: String, Error, Sendable, CaseIterable {
+enum ConnectFailure: String, Error, Sendable {
     case refused
     case timeout
     case fdLimit = "fd limit"

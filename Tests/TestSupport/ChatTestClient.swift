@@ -2,8 +2,8 @@ import Foundation
 public import HTTPTypes
 import HummingbirdWSClient
 import Logging
-public import NIOCore
-public import NIOWebSocket
+import NIOCore
+import NIOWebSocket
 
 /// A message the chat server sent, with every field any message type may have.
 public struct Received: Decodable, Sendable, Equatable {
@@ -109,9 +109,6 @@ public actor ChatTestClient {
             await waitForChange(until: deadline)
         }
     }
-
-    /// Whatever has arrived and not been read.
-    public func unread() -> [String] { inbox }
 
     private func next(where matches: (Received) -> Bool, describedAs what: String, timeout: Duration) async throws -> Received {
         let deadline = ContinuousClock.now + timeout

@@ -10,8 +10,6 @@ public struct SigningKey: Sendable {
     }
 
     private let kind: Kind
-    /// Whether the key was made up for this run, so that tokens die with the process.
-    public let isEphemeral: Bool
 
     /// The fewest bytes an HS256 secret may have: as many as the hash's output (RFC 7518 §3.2).
     public static let minimumSecretLength = 32
@@ -19,18 +17,18 @@ public struct SigningKey: Sendable {
     /// HS256 with a shared secret of at least 32 bytes.
     public static func hs256(secret: [UInt8]) throws -> SigningKey {
         guard secret.count >= minimumSecretLength else { throw SigningKeyError.secretTooShort(secret.count) }
-        return SigningKey(kind: .hmac(secret), isEphemeral: false)
+        return SigningKey(kind: .hmac(secret))
     }
 
     /// ES256 with a P-256 private key in PEM.
     public static func es256(pem: String) throws -> SigningKey {
         _ = try ES256PrivateKey(pem: pem)
-        return SigningKey(kind: .ecdsa(pem), isEphemeral: false)
+        return SigningKey(kind: .ecdsa(pem))
     }
 
     /// A random HS256 key for this run only: for development, never for a server others use.
     public static func randomForDevelopment() -> SigningKey {
-        SigningKey(kind: .hmac(Array(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })), isEphemeral: true)
+        SigningKey(kind: .hmac(Array(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })))
     }
 
     /// The key collection that signs and verifies with this key.

@@ -61,7 +61,6 @@ struct ChatEndpoint: Sendable {
                 watching.addTask { await grant.watchExpiry(closing: outbox) }
                 watching.addTask { [logger] in
                     guard await outbox.overflowed() else { return }
-                    metrics.closes("1008").increment()
                     logger.notice("Closing a connection too slow to keep up")
                     // Its close frame waits behind a full socket: give it a moment, then cut the connection.
                     try? await Task.sleep(for: .seconds(1))
