@@ -213,6 +213,16 @@ struct AuthTests {
         }
     }
 
+    @Test("A token lives at least the expires_in it is issued with, even when signed late in a second")
+    func tokenLifetimeIsWhole() async throws {
+        let tokens = try await TokenService(key: .hs256(secret: testSecret), accessTokenLifetime: .seconds(1))
+        let lateInASecond = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 0.999)
+        let (token, expiresIn) = try await tokens.accessToken(for: "alice", scopes: ChatScope.all, now: lateInASecond)
+        let identity = try await tokens.verify(token)
+        let expiresAt = try #require(identity.expiresAt)
+        #expect(expiresAt >= lateInASecond.addingTimeInterval(TimeInterval(expiresIn)))
+    }
+
     @Test("When the token expires, the connection closes with 1008 \"token expired\"")
     func closeAtExpiry() async throws {
         try await withChatServer(.withTokens { $0.accessTokenLifetime = .seconds(1) }) { live in

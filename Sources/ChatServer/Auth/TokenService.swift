@@ -25,13 +25,15 @@ public final class TokenService: Sendable {
     public func accessToken(for user: String, scopes: Set<String>, now: Date = Date()) async throws -> (token: String, expiresIn: Int) {
         let seconds = Int(accessTokenLifetime.components.seconds)
         // NumericDate (RFC 7519 §2) may have fractions, but whole seconds are what other libraries expect.
-        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        // `iat` rounds down and `exp` up, so a token lives at least the `expires_in` it is sold with.
+        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let expiresAt = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + TimeInterval(seconds)).rounded(.up))
         let claims = AccessClaims(
             iss: .init(value: Self.issuer),
             aud: .init(value: [Self.audience]),
             sub: .init(value: user),
-            exp: .init(value: now.addingTimeInterval(TimeInterval(seconds))),
-            iat: .init(value: now),
+            exp: .init(value: expiresAt),
+            iat: .init(value: issuedAt),
             nbf: nil,
             jti: .init(value: UUID().uuidString),
             scope: scopes.sorted().joined(separator: " ")
