@@ -153,8 +153,11 @@ let package = Package(
                 "ChatServer",
                 "TestSupport",
                 crypto,
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

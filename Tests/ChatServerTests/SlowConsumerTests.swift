@@ -1,4 +1,7 @@
+import DequeModule
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
 import NIOWebSocket
 import TestSupport
 import Testing
@@ -10,25 +13,43 @@ struct SlowConsumerTests {
     @Test("An outbox never holds more than its bounds; past them it closes with 1008 and drops its backlog")
     func outboxIsBounded() async {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
-        for _ in 0..<1000 { outbox.send(ByteBuffer(string: "message")) }
-        #expect(outbox.queuedCount == 1, "only the close is left")
+        for _ in 0..<1000 { outbox.send(TextFrame(ByteBuffer(string: "message"))) }
+        #expect(outbox.queuedCount == 0, "the backlog is dropped")
         #expect(await outbox.overflowed())
         #expect(await outbox.next() == .close(.policyViolation, reason: "too slow to keep up"))
 
         let byBytes = Outbox(bounds: .init(messages: 1000, bytes: 100))
-        for _ in 0..<10 { byBytes.send(ByteBuffer(repeating: 0x61, count: 30)) }
-        #expect(byBytes.queuedCount == 1)
+        for _ in 0..<10 { byBytes.send(TextFrame(ByteBuffer(repeating: 0x61, count: 30))) }
+        #expect(byBytes.queuedCount == 0)
         #expect(await byBytes.next() == .close(.policyViolation, reason: "too slow to keep up"))
     }
 
     @Test("Within its bounds an outbox delivers everything in order, then ends when finished")
     func outboxDeliversInOrder() async {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
-        for index in 0..<5 { outbox.send(ByteBuffer(string: "\(index)")) }
+        for index in 0..<5 { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
         outbox.finish()
         var received: [String] = []
         while case .text(let buffer) = await outbox.next() { received.append(String(buffer: buffer)) }
         #expect(received == ["0", "1", "2", "3", "4"])
+    }
+
+    @Test("A frame writer is woken once per batch, takes the batch in order, and the close comes after it")
+    func outboxFeedsAFrameWriter() async {
+        let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
+        let loop = EmbeddedEventLoop()
+        let wakes = NIOLockedValueBox(0)
+        outbox.attach(FrameWriterWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
+        for index in 0..<3 { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
+        outbox.close(.goingAway, reason: "bye")
+        loop.run()
+        #expect(wakes.withLockedValue { $0 } == 1, "one wake-up for frames that arrive together")
+
+        async let close = outbox.next()
+        var batch = Deque<TextFrame>()
+        outbox.takeTexts(into: &batch)
+        #expect(batch.map { String(buffer: $0.payload) } == ["0", "1", "2"])
+        #expect(await close == .close(.goingAway, reason: "bye"), "the close is handed over once the texts are taken")
     }
 
     @Test("A client that stops reading is cut off, and the others get every message")

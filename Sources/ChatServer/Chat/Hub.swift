@@ -143,9 +143,11 @@ public final class Hub: Sendable {
 
     private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
         guard !outboxes.isEmpty else { return }
-        let buffer = message.buffer
+        let text = TextFrame(message.buffer)
+        var wakes = FrameWriterWakes()
         for outbox in outboxes {
-            outbox.send(buffer)
+            outbox.send(text, gatheringWakesInto: &wakes)
         }
+        wakes.wake()
     }
 }

@@ -11,11 +11,42 @@ enum OutboundEvent: Sendable, Equatable {
     case close(WebSocketErrorCode, reason: String)
 }
 
+/// How to wake a connection's ``FrameWriter``: `drain` runs on `eventLoop`.
+struct FrameWriterWake: Sendable {
+    let eventLoop: any EventLoop
+    let drain: @Sendable () -> Void
+}
+
+/// Frame writers to wake after a fan-out, one task per event loop: waking each writer on its own
+/// would bounce the fanning-out thread and the loops' threads once per recipient.
+struct FrameWriterWakes {
+    private var byLoop: [(eventLoop: any EventLoop, drains: [@Sendable () -> Void])] = []
+
+    mutating func add(_ wake: FrameWriterWake) {
+        if let index = byLoop.firstIndex(where: { $0.eventLoop === wake.eventLoop }) {
+            byLoop[index].drains.append(wake.drain)
+        } else {
+            byLoop.append((wake.eventLoop, [wake.drain]))
+        }
+    }
+
+    func wake() {
+        for (eventLoop, drains) in byLoop {
+            eventLoop.execute { for drain in drains { drain() } }
+        }
+    }
+}
+
 /// The way into one connection's writer: anything may put frames in it, from any task or thread, and
 /// they go out in the order they were put in.
 ///
 /// The hub fans a message out by putting the same encoded buffer into each member's outbox, so a
 /// broadcast costs one encoding and no task switch per recipient, and never waits for a recipient.
+///
+/// Text frames leave in one of two ways. By default the connection's writer task takes them one at
+/// a time with ``next()``. Once a ``FrameWriter`` is attached, it takes every queued frame at once on
+/// the connection's event loop and writes them with one flush; ``next()`` then hands the writer task
+/// only the close, after the last text frame has been taken.
 ///
 /// The queue is bounded, in messages and in bytes. A reader that stalls lets its queue fill; past
 /// either bound its backlog is dropped, the outbox closes with 1008 "too slow", and ``overflowed()``
@@ -29,14 +60,55 @@ final class Outbox: Sendable {
     }
 
     private struct State {
-        var queue = Deque<OutboundEvent>()
+        var queue = Deque<TextFrame>()
         var queuedBytes = 0
+        /// The close to send once the queue is empty.
+        var close: OutboundEvent?
         /// No more may be queued: a close is queued, or the outbox is finished.
         var isClosed = false
         var isFinished = false
         var hasOverflowed = false
         var writer: CheckedContinuation<OutboundEvent?, Never>?
         var overflowWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Set while a frame writer takes the text frames: called once when frames arrive in an empty queue.
+        var wake: FrameWriterWake?
+        var isWakeArmed = false
+
+        var takesTextsDirectly: Bool { wake != nil }
+
+        /// What the writer task gets next, if it may have it now.
+        mutating func nextForWriter() -> OutboundEvent?? {
+            if !takesTextsDirectly, let text = queue.popFirst() {
+                queuedBytes -= text.payload.readableBytes
+                return .some(.text(text.payload))
+            }
+            guard queue.isEmpty else { return nil }
+            if let close {
+                self.close = nil
+                return .some(close)
+            }
+            return isFinished ? .some(nil) : nil
+        }
+
+        /// The waiting writer task and what to resume it with, if it may have something now.
+        mutating func writerToResume() -> (CheckedContinuation<OutboundEvent?, Never>, OutboundEvent?)? {
+            guard let writer, let event = nextForWriter() else { return nil }
+            self.writer = nil
+            return (writer, event)
+        }
+    }
+
+    /// Who to wake once the lock is released.
+    private struct Wakeups {
+        var writer: (CheckedContinuation<OutboundEvent?, Never>, OutboundEvent?)?
+        var frameWriter: FrameWriterWake?
+        var overflowWaiters: [CheckedContinuation<Void, Never>] = []
+
+        func wake() {
+            if let (writer, event) = writer { writer.resume(returning: event) }
+            if let frameWriter { frameWriter.eventLoop.execute(frameWriter.drain) }
+            for waiter in overflowWaiters { waiter.resume() }
+        }
     }
 
     let bounds: Bounds
@@ -46,83 +118,117 @@ final class Outbox: Sendable {
         self.bounds = bounds
     }
 
-    /// Queues an encoded text frame, or overflows.
-    func send(_ buffer: ByteBuffer) {
-        let wake = state.withLockedValue {
-            state -> (CheckedContinuation<OutboundEvent?, Never>?, OutboundEvent?, [CheckedContinuation<Void, Never>]) in
-            guard !state.isClosed else { return (nil, nil, []) }
-            let event: OutboundEvent
-            var overflowWaiters: [CheckedContinuation<Void, Never>] = []
-            if state.queue.count + 1 > bounds.messages || state.queuedBytes + buffer.readableBytes > bounds.bytes {
+    /// Queues a text frame, or overflows.
+    func send(_ text: TextFrame) {
+        enqueue(text).wake()
+    }
+
+    /// Queues a text frame, or overflows, for a fan-out: a frame writer to wake is added to `wakes`,
+    /// to be woken with the others on its event loop.
+    func send(_ text: TextFrame, gatheringWakesInto wakes: inout FrameWriterWakes) {
+        var wakeups = enqueue(text)
+        if let frameWriter = wakeups.frameWriter {
+            wakes.add(frameWriter)
+            wakeups.frameWriter = nil
+        }
+        wakeups.wake()
+    }
+
+    private func enqueue(_ text: TextFrame) -> Wakeups {
+        state.withLockedValue { state -> Wakeups in
+            guard !state.isClosed else { return Wakeups() }
+            if state.queue.count + 1 > bounds.messages || state.queuedBytes + text.payload.readableBytes > bounds.bytes {
                 state.queue.removeAll()
                 state.queuedBytes = 0
                 state.isClosed = true
                 state.hasOverflowed = true
-                overflowWaiters = state.overflowWaiters
-                state.overflowWaiters = []
-                event = .close(.policyViolation, reason: "too slow to keep up")
-            } else {
-                event = .text(buffer)
+                state.close = .close(.policyViolation, reason: "too slow to keep up")
+                defer { state.overflowWaiters = [] }
+                return Wakeups(writer: state.writerToResume(), overflowWaiters: state.overflowWaiters)
             }
-            if let writer = state.writer {
-                state.writer = nil
-                return (writer, event, overflowWaiters)
-            }
-            state.queue.append(event)
-            if case .text(let buffer) = event { state.queuedBytes += buffer.readableBytes }
-            return (nil, nil, overflowWaiters)
+            state.queue.append(text)
+            state.queuedBytes += text.payload.readableBytes
+            guard state.takesTextsDirectly else { return Wakeups(writer: state.writerToResume()) }
+            guard state.isWakeArmed else { return Wakeups() }
+            state.isWakeArmed = false
+            return Wakeups(frameWriter: state.wake)
         }
-        if let writer = wake.0 { writer.resume(returning: wake.1) }
-        for waiter in wake.2 { waiter.resume() }
     }
 
     /// Queues a message, encoding it for this connection alone.
     func send(_ message: ServerMessage) {
-        send(message.buffer)
+        send(TextFrame(message.buffer))
     }
 
     /// Queues a close frame; frames queued before it are written first, nothing after it.
     func close(_ code: WebSocketErrorCode, reason: String) {
-        let writer = state.withLockedValue { state -> CheckedContinuation<OutboundEvent?, Never>? in
-            guard !state.isClosed else { return nil }
+        state.withLockedValue { state -> Wakeups in
+            guard !state.isClosed else { return Wakeups() }
             state.isClosed = true
-            if let writer = state.writer {
-                state.writer = nil
-                return writer
-            }
-            state.queue.append(.close(code, reason: reason))
-            return nil
-        }
-        writer?.resume(returning: .close(code, reason: reason))
+            state.close = .close(code, reason: reason)
+            return Wakeups(writer: state.writerToResume())
+        }.wake()
     }
 
     /// Accepts nothing more; the writer gets what is queued, then the end.
     func finish() {
-        let writer = state.withLockedValue { state -> CheckedContinuation<OutboundEvent?, Never>? in
+        state.withLockedValue { state -> Wakeups in
             state.isClosed = true
             state.isFinished = true
-            defer { state.writer = nil }
-            return state.writer
-        }
-        writer?.resume(returning: nil)
+            return Wakeups(writer: state.writerToResume())
+        }.wake()
     }
 
-    /// The next thing to write, waiting for one; `nil` once the outbox is finished and empty.
+    /// The next thing for the writer task to write, waiting for one; `nil` once the outbox is
+    /// finished and empty. With a frame writer attached, only the close comes this way.
     ///
-    /// One writer only: the writer task of the connection.
+    /// One writer task only: the writer task of the connection.
     func next() async -> OutboundEvent? {
         await withCheckedContinuation { continuation in
-            let ready = state.withLockedValue { state -> (Bool, OutboundEvent?) in
-                if let event = state.queue.popFirst() {
-                    if case .text(let buffer) = event { state.queuedBytes -= buffer.readableBytes }
-                    return (true, event)
-                }
-                if state.isFinished { return (true, nil) }
+            let ready = state.withLockedValue { state -> OutboundEvent?? in
+                if let event = state.nextForWriter() { return event }
                 state.writer = continuation
-                return (false, nil)
+                return nil
             }
-            if ready.0 { continuation.resume(returning: ready.1) }
+            if let event = ready { continuation.resume(returning: event) }
         }
+    }
+
+    /// Hands the text frames to a frame writer from now on: it is woken whenever frames arrive after
+    /// ``takeTexts(into:)`` found the queue empty.
+    func attach(_ wake: FrameWriterWake) {
+        let wakeNow = state.withLockedValue { state in
+            state.wake = wake
+            state.isWakeArmed = state.queue.isEmpty
+            return !state.queue.isEmpty
+        }
+        if wakeNow { wake.eventLoop.execute(wake.drain) }
+    }
+
+    /// Moves every queued text frame into `texts` (which must be empty), for the attached frame
+    /// writer. Finding none, it arms the wake-up for the next frame.
+    func takeTexts(into texts: inout Deque<TextFrame>) {
+        state.withLockedValue { state -> Wakeups in
+            guard state.takesTextsDirectly else { return Wakeups() }
+            swap(&texts, &state.queue)
+            state.queuedBytes = 0
+            state.isWakeArmed = texts.isEmpty
+            return Wakeups(writer: state.writerToResume())
+        }.wake()
+    }
+
+    /// The frame writer can write no more (the connection closed, or sent its close frame): the
+    /// backlog is dropped, nothing more is queued, and the writer task gets the close if one is due.
+    func detach() {
+        state.withLockedValue { state -> Wakeups in
+            guard state.takesTextsDirectly else { return Wakeups() }
+            state.wake = nil
+            state.queue.removeAll()
+            state.queuedBytes = 0
+            state.isClosed = true
+            state.isFinished = true
+            return Wakeups(writer: state.writerToResume())
+        }.wake()
     }
 
     /// Waits until the outbox overflows.
@@ -148,6 +254,6 @@ final class Outbox: Sendable {
         }
     }
 
-    /// How many messages are waiting, for tests.
+    /// How many text frames are waiting, for tests.
     var queuedCount: Int { state.withLockedValue { $0.queue.count } }
 }

@@ -41,6 +41,10 @@ struct ChatEndpoint: Sendable {
             logger.info("WebSocket disconnected")
         }
 
+        if !configuration.allowsCompression {
+            // A connection that cannot write has ended already; it keeps the writer task for its close.
+            try? await FrameWriter.install(for: outbox, on: channel) { [metrics] in metrics.messagesOut.increment(by: Int64($0)) }
+        }
         let grant = Grant(identity)
         var session = ChatSession(
             id: id,
@@ -93,7 +97,8 @@ struct ChatEndpoint: Sendable {
     }
 
     /// Writes what the outbox queues until it is finished or asks for a close; a write that fails
-    /// means the connection is gone, and ends the writer.
+    /// means the connection is gone, and ends the writer. With a ``FrameWriter`` attached, only the
+    /// close comes this way.
     private func write(_ outbox: Outbox, to outbound: WebSocketOutboundWriter) async {
         do {
             while let event = await outbox.next() {
