@@ -14,7 +14,8 @@ extension WSBenchCommand {
 
         func run() async throws {
             let fileLimit = raiseFileLimit()
-            let group = MultiThreadedEventLoopGroup.singleton
+            let loads = options.makeLoadGroup()
+            let group = loads.group
             let before = options.serverPid.flatMap(ProcessSample.of)
             let start = monotonicNanoseconds()
             let opened = try await openMany(options, count: options.clients, withStats: nil, joiningRoom: false, group: group)
@@ -33,6 +34,7 @@ extension WSBenchCommand {
             }
             report.notes.append("file limit \(fileLimit)")
             await closeAll(opened.channels)
+            try await loads.shutdown()
             report.print(asJSON: options.json)
         }
     }
@@ -47,12 +49,13 @@ extension WSBenchCommand {
 
         func run() async throws {
             _ = raiseFileLimit()
+            let loads = options.makeLoadGroup()
             let opened = try await openMany(
                 options,
                 count: options.clients,
                 withStats: { ReceiverStats(senders: options.clients, messagesPerSender: load.messages) },
                 joiningRoom: false,
-                group: MultiThreadedEventLoopGroup.singleton
+                group: loads.group
             )
             let senders = opened.channels.map { (index: $0.key, channel: $0.value) }
             let result = try await runLoad(
@@ -67,6 +70,7 @@ extension WSBenchCommand {
             report.mode = "echo"
             report.failures = opened.failures
             await closeAll(opened.channels)
+            try await loads.shutdown()
             report.print(asJSON: options.json)
         }
     }
@@ -83,7 +87,8 @@ extension WSBenchCommand {
 
         func run() async throws {
             _ = raiseFileLimit()
-            let group = MultiThreadedEventLoopGroup.singleton
+            let loads = options.makeLoadGroup()
+            let group = loads.group
             let receivers = try await openMany(
                 options,
                 count: options.clients,
@@ -107,6 +112,7 @@ extension WSBenchCommand {
             report.failures = receivers.failures.merging(sending.failures, uniquingKeysWith: +)
             await closeAll(receivers.channels)
             await closeAll(sending.channels)
+            try await loads.shutdown()
             report.print(asJSON: options.json)
         }
     }
@@ -134,27 +140,31 @@ func runLoad(
     let selfBefore = ProcessSample.current
     let start = monotonicNanoseconds()
     let deadline = ContinuousClock.now + .seconds(options.timeout)
+    let stopAt = start + UInt64(options.timeout * 1e9)
     try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in senders {
             group.addTask {
+                if rate > 0 {
+                    try await PacedSender.send(
+                        on: sender.channel,
+                        sender: sender.index,
+                        messages: messages,
+                        rate: rate,
+                        start: start,
+                        deadline: stopAt,
+                        payload: options.payload
+                    )
+                    return
+                }
+                // As fast as the socket takes them: wait for every 64th write, so the buffer stays bounded.
                 for sequence in 0..<messages {
                     guard ContinuousClock.now < deadline else { return }
                     let stamp = Stamp(sender: sender.index, sequence: sequence, sentAt: monotonicNanoseconds())
-                    let frame = options.payload(stamp)
-                    if rate > 0 {
-                        sendText(frame, on: sender.channel)
-                        let due = Double(sequence + 1) / rate
-                        let wait = due - Double(monotonicNanoseconds() - start) / 1e9
-                        if wait > 0 { try await Task.sleep(for: .microseconds(Int(wait * 1e6))) }
+                    let frame = WebSocketFrameFactory.text(options.payload(stamp), allocator: sender.channel.allocator)
+                    if sequence % 64 == 63 {
+                        try await sender.channel.writeAndFlush(frame).get()
                     } else {
-                        // As fast as the socket takes them: wait for every 64th write, so the buffer stays bounded.
-                        if sequence % 64 == 63 {
-                            try await sender.channel.writeAndFlush(
-                                WebSocketFrameFactory.text(frame, allocator: sender.channel.allocator)
-                            ).get()
-                        } else {
-                            sendText(frame, on: sender.channel)
-                        }
+                        sender.channel.writeAndFlush(frame, promise: nil)
                     }
                 }
             }

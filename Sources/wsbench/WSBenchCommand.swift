@@ -45,6 +45,12 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Spread connections over 127.0.0.1 … 127.0.0.N, to stay clear of one address's ephemeral ports.")
     var sourceAddresses = 1
 
+    @Option(help: "Event-loop threads for the connections (default: one per core).")
+    var threads = System.coreCount
+
+    @Flag(help: "Keep the event loops polling instead of sleeping; for a run pinned to cores of its own (taskset).")
+    var busyPoll = false
+
     @Option(help: "Seconds after which the run stops, done or not.")
     var timeout = 60.0
 
@@ -59,7 +65,7 @@ struct BenchOptions: ParsableArguments {
 
     func validate() throws {
         guard `protocol` == "chat.v1" || `protocol` == "raw" else { throw ValidationError("--protocol is chat.v1 or raw.") }
-        guard clients > 0, concurrency > 0, sourceAddresses > 0, sourceAddresses < 255, timeout > 0 else {
+        guard clients > 0, concurrency > 0, threads > 0, sourceAddresses > 0, sourceAddresses < 255, timeout > 0 else {
             throw ValidationError("Counts and the timeout must be positive (and --source-addresses below 255).")
         }
         let host = try parsedURL().host
@@ -78,6 +84,8 @@ struct BenchOptions: ParsableArguments {
     }
 
     var isChat: Bool { `protocol` == "chat.v1" }
+
+    func makeLoadGroup() -> LoadGroup { LoadGroup(threads: threads, busyPoll: busyPoll) }
 
     /// Where connection `index` goes, with what headers.
     func target(for index: Int) throws -> Target {
