@@ -15,7 +15,7 @@ struct WSBenchCommand: AsyncParsableCommand {
             Example: swift run -c release wsbench broadcast ws://127.0.0.1:8080/ws --clients 100 \
             --senders 1 --messages 4000 --rate 400 --protocol chat.v1 --name-prefix bench
             """,
-        subcommands: [Connect.self, Echo.self, Broadcast.self]
+        subcommands: [Connect.self, Echo.self, Broadcast.self, FloorServer.self]
     )
 }
 
