@@ -140,6 +140,63 @@ func runLoad(
     let selfBefore = ProcessSample.current
     let start = monotonicNanoseconds()
     let deadline = ContinuousClock.now + .seconds(options.timeout)
+    let progress = ProgressLine(json: options.json)
+    let status: @Sendable () async -> String = {
+        let delivered = await deliveredCount(in: receivers)
+        let seconds = Double(monotonicNanoseconds() - start) / 1e9
+        return "sending: \(delivered) of \(expected) delivered, \(Int(Double(delivered) / max(seconds, 0.001)))/s"
+    }
+    try await progress.whileRunning(status) {
+        try await sendStamps(options, senders: senders, messages: messages, rate: rate, start: start, deadline: deadline)
+    }
+    // Deliveries are counted on the receivers' event loops; read them there.
+    var delivered = 0
+    while ContinuousClock.now < deadline {
+        delivered = await deliveredCount(in: receivers)
+        if delivered >= expected { break }
+        progress.show("waiting: \(delivered) of \(expected) delivered")
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    progress.clear()
+    let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+    let serverAfter = options.serverPid.flatMap(ProcessSample.of)
+    let selfAfter = ProcessSample.current
+
+    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    var duplicates = 0
+    for (index, stats) in receivers.stats {
+        guard let channel = receivers.channels[index] else { continue }
+        let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.latencies, stats.duplicates) }.get()
+        latencies.add(histogram)
+        duplicates += duplicated
+    }
+    var report = Report(mode: "")
+    report.values["expected deliveries"] = Double(expected)
+    report.values["delivered"] = Double(delivered)
+    report.values["lost"] = Double(max(0, expected - delivered))
+    report.values["duplicated"] = Double(duplicates)
+    report.values["seconds"] = elapsed
+    report.values["deliveries per second"] = Double(delivered) / elapsed
+    report.addPercentiles("latency", latencies)
+    if let serverBefore, let serverAfter, delivered > 0 {
+        report.values["server CPU µs per delivery"] = (serverAfter.cpuMicroseconds - serverBefore.cpuMicroseconds) / Double(delivered)
+        report.values["server RSS MiB"] = Double(serverAfter.residentBytes) / 1_048_576
+    }
+    if let selfBefore, let selfAfter, delivered > 0 {
+        report.values["wsbench CPU µs per delivery"] = (selfAfter.cpuMicroseconds - selfBefore.cpuMicroseconds) / Double(delivered)
+    }
+    return report
+}
+
+/// Every sender sends its stamps: paced from its event loop at `rate`, or as fast as its socket takes them.
+private func sendStamps(
+    _ options: BenchOptions,
+    senders: [(index: Int, channel: any Channel)],
+    messages: Int,
+    rate: Double,
+    start: UInt64,
+    deadline: ContinuousClock.Instant
+) async throws {
     let stopAt = start + UInt64(options.timeout * 1e9)
     try await withThrowingTaskGroup(of: Void.self) { group in
         for sender in senders {
@@ -171,41 +228,6 @@ func runLoad(
         }
         try await group.waitForAll()
     }
-    // Deliveries are counted on the receivers' event loops; read them there.
-    var delivered = 0
-    while ContinuousClock.now < deadline {
-        delivered = await deliveredCount(in: receivers)
-        if delivered >= expected { break }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    let elapsed = Double(monotonicNanoseconds() - start) / 1e9
-    let serverAfter = options.serverPid.flatMap(ProcessSample.of)
-    let selfAfter = ProcessSample.current
-
-    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-    var duplicates = 0
-    for (index, stats) in receivers.stats {
-        guard let channel = receivers.channels[index] else { continue }
-        let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.latencies, stats.duplicates) }.get()
-        latencies.add(histogram)
-        duplicates += duplicated
-    }
-    var report = Report(mode: "")
-    report.values["expected deliveries"] = Double(expected)
-    report.values["delivered"] = Double(delivered)
-    report.values["lost"] = Double(max(0, expected - delivered))
-    report.values["duplicated"] = Double(duplicates)
-    report.values["seconds"] = elapsed
-    report.values["deliveries per second"] = Double(delivered) / elapsed
-    report.addPercentiles("latency", latencies)
-    if let serverBefore, let serverAfter, delivered > 0 {
-        report.values["server CPU µs per delivery"] = (serverAfter.cpuMicroseconds - serverBefore.cpuMicroseconds) / Double(delivered)
-        report.values["server RSS MiB"] = Double(serverAfter.residentBytes) / 1_048_576
-    }
-    if let selfBefore, let selfAfter, delivered > 0 {
-        report.values["wsbench CPU µs per delivery"] = (selfAfter.cpuMicroseconds - selfBefore.cpuMicroseconds) / Double(delivered)
-    }
-    return report
 }
 
 /// The deliveries counted so far by every receiver, each read on its receiver's event loop.

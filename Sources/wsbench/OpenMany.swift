@@ -32,6 +32,8 @@ func openMany(
     let indices = Array(firstIndex..<(firstIndex + count))
     let targets = try indices.map { try options.target(for: $0) }
     var next = 0
+    let progress = ProgressLine(json: options.json)
+    defer { progress.clear() }
     try await withThrowingTaskGroup(of: Outcome.self) { tasks in
         while next < indices.count || !tasks.isEmpty {
             // Keep `concurrency` handshakes in flight.
@@ -57,6 +59,8 @@ func openMany(
             case .failed(let failure):
                 opened.failures[failure.rawValue, default: 0] += 1
             }
+            let failed = opened.failures.values.reduce(0, +)
+            progress.show("opening: \(opened.channels.count) of \(count) open, \(failed) failed")
         }
     }
     return opened
