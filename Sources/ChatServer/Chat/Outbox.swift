@@ -49,8 +49,9 @@ struct FrameWriterWakes {
 /// only the close, after the last text frame has been taken.
 ///
 /// The queue is bounded, in messages and in bytes. A reader that stalls lets its queue fill; past
-/// either bound its backlog is dropped, the outbox closes with 1008 "too slow", and ``overflowed()``
-/// returns, so that the connection can be cut even if its writer is stuck behind a full socket.
+/// either bound its backlog is dropped, the outbox closes with 1008 "too slow", and the handler given
+/// to ``whenOverflowed(_:)`` runs, so that the connection can be cut even if its close frame is stuck
+/// behind a full socket.
 /// Memory per connection therefore stays below the bounds, whatever a client does.
 final class Outbox: Sendable {
     /// How much may wait for one connection's writer.
@@ -69,7 +70,7 @@ final class Outbox: Sendable {
         var isFinished = false
         var hasOverflowed = false
         var writer: CheckedContinuation<OutboundEvent?, Never>?
-        var overflowWaiters: [CheckedContinuation<Void, Never>] = []
+        var onOverflow: (@Sendable () -> Void)?
         /// Set while a frame writer takes the text frames: called once when frames arrive in an empty queue.
         var wake: FrameWriterWake?
         var isWakeArmed = false
@@ -102,12 +103,12 @@ final class Outbox: Sendable {
     private struct Wakeups {
         var writer: (CheckedContinuation<OutboundEvent?, Never>, OutboundEvent?)?
         var frameWriter: FrameWriterWake?
-        var overflowWaiters: [CheckedContinuation<Void, Never>] = []
+        var onOverflow: (@Sendable () -> Void)?
 
         func wake() {
             if let (writer, event) = writer { writer.resume(returning: event) }
             if let frameWriter { frameWriter.eventLoop.execute(frameWriter.drain) }
-            for waiter in overflowWaiters { waiter.resume() }
+            onOverflow?()
         }
     }
 
@@ -143,8 +144,8 @@ final class Outbox: Sendable {
                 state.isClosed = true
                 state.hasOverflowed = true
                 state.close = .close(.policyViolation, reason: "too slow to keep up")
-                defer { state.overflowWaiters = [] }
-                return Wakeups(writer: state.writerToResume(), overflowWaiters: state.overflowWaiters)
+                defer { state.onOverflow = nil }
+                return Wakeups(writer: state.writerToResume(), onOverflow: state.onOverflow)
             }
             state.queue.append(text)
             state.queuedBytes += text.payload.readableBytes
@@ -175,6 +176,7 @@ final class Outbox: Sendable {
         state.withLockedValue { state -> Wakeups in
             state.isClosed = true
             state.isFinished = true
+            state.onOverflow = nil
             return Wakeups(writer: state.writerToResume())
         }.wake()
     }
@@ -227,31 +229,19 @@ final class Outbox: Sendable {
             state.queuedBytes = 0
             state.isClosed = true
             state.isFinished = true
+            state.onOverflow = nil
             return Wakeups(writer: state.writerToResume())
         }.wake()
     }
 
-    /// Waits until the outbox overflows.
-    ///
-    /// - Returns: true once it has overflowed; false if the waiting task was cancelled first.
-    func overflowed() async -> Bool {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let now = state.withLockedValue { state -> Bool in
-                    if state.hasOverflowed || Task.isCancelled { return true }
-                    state.overflowWaiters.append(continuation)
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-            return state.withLockedValue { $0.hasOverflowed }
-        } onCancel: {
-            let waiters = state.withLockedValue { state in
-                defer { state.overflowWaiters = [] }
-                return state.overflowWaiters
-            }
-            for waiter in waiters { waiter.resume() }
+    /// Runs `handler` once if the outbox overflows (at once if it has); never once it is finished.
+    func whenOverflowed(_ handler: @escaping @Sendable () -> Void) {
+        let now = state.withLockedValue { state -> Bool in
+            if state.hasOverflowed { return true }
+            if !state.isFinished { state.onOverflow = handler }
+            return false
         }
+        if now { handler() }
     }
 
     /// How many text frames are waiting, for tests.

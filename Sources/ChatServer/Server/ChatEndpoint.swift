@@ -56,21 +56,19 @@ struct ChatEndpoint: Sendable {
             metrics: metrics,
             limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes)
         )
-        // The writer drains the outbox to the end, even after the reader stops; the expiry watch
+        outbox.whenOverflowed { [logger] in
+            logger.notice("Closing a connection too slow to keep up")
+            // Its close frame waits behind a full socket: give it a moment, then cut the connection.
+            channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        }
+        // The writer drains the outbox to the end, even after the reader stops; the expiry timer
         // lives only as long as the reader.
         try await withThrowingTaskGroup(of: Void.self) { writing in
             writing.addTask { await write(outbox, to: outbound) }
             defer { outbox.finish() }
-            try await withThrowingTaskGroup(of: Void.self) { watching in
-                watching.addTask { await grant.watchExpiry(closing: outbox) }
-                watching.addTask { [logger] in
-                    guard await outbox.overflowed() else { return }
-                    logger.notice("Closing a connection too slow to keep up")
-                    // Its close frame waits behind a full socket: give it a moment, then cut the connection.
-                    try? await Task.sleep(for: .seconds(1))
-                    if !Task.isCancelled { try? await channel.close() }
-                }
-                defer { watching.cancelAll() }
+            do {
+                grant.watchExpiry(closing: outbox, on: channel.eventLoop)
+                defer { grant.stopWatchingExpiry() }
                 for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
                     let outcome: ChatSession.Outcome
                     switch message {
