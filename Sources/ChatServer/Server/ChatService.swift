@@ -69,7 +69,11 @@ public struct ChatService: Service {
     }
 
     public func run() async throws {
-        var services: [any Service] = [try makeApplication(), WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout)]
+        var services: [any Service] = [
+            try makeApplication(),
+            WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
+            Checkpoints(database: database, interval: .seconds(1), logger: logger),
+        ]
         if oauth != nil {
             services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(250), logger: logger))
         }

@@ -5,8 +5,14 @@ import GRDB
 ///
 /// A `DatabasePool` keeps the file in WAL mode, so readers never wait for the writer. Another process
 /// (the `chat-server users` commands) may change the same file while the server runs.
+///
+/// SQLite's automatic checkpoint runs inside a commit, and every message is committed before it is
+/// broadcast: each checkpoint (about once a second at 400 messages a second) held a broadcast back
+/// for milliseconds, the whole tail of the latency. So the pool never checkpoints; a connection of
+/// its own does, with ``checkpoint()``, beside the writer rather than in its way.
 public final class ChatDatabase: Sendable {
     let pool: DatabasePool
+    private let checkpointer: DatabaseQueue
 
     /// Opens the database at `path`, creating and migrating it if need be.
     public init(path: String) throws {
@@ -14,8 +20,21 @@ public final class ChatDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         // Another process may hold the write lock for a moment (a `users` command): wait, don't fail.
         configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        checkpointer = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Copies what the write-ahead log holds into the database file, without waiting for the
+    /// writer or readers (a passive checkpoint, which also lets the log start over once it is all
+    /// copied and no reader needs it).
+    ///
+    /// - Returns: the frames in the log, and how many of them are now in the database file.
+    @discardableResult
+    public func checkpoint() async throws -> (walFrames: Int, checkpointedFrames: Int) {
+        let result = try await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        return (result.walFrameCount, result.checkpointedFrameCount)
     }
 
     /// Whether the database answers a query.
@@ -25,6 +44,7 @@ public final class ChatDatabase: Sendable {
 
     /// Closes the database; nothing may be read or written after.
     public func close() throws {
+        try checkpointer.close()
         try pool.close()
     }
 

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+
+@testable import ChatServer
+
+@Suite("The write-ahead log is checkpointed beside the writer, never inside a commit")
+struct CheckpointTests {
+    @Test("Commits let the log grow past SQLite's automatic threshold; a checkpoint copies all of it")
+    func checkpointsOffTheCommitPath() async throws {
+        try await withTemporaryDatabase { path in
+            let database = try ChatDatabase(path: path)
+            defer { try? database.close() }
+            let store = MessageStore(database)
+            // With automatic checkpoints, the commit that takes the log past 1,000 pages would copy
+            // it and the log would start over: its file would never grow much past 1,000 frames.
+            let frameBytes = 24 + 4096
+            var sent = 0
+            while try walFileSize(path) <= 32 + 1200 * frameBytes {
+                try #require(sent < 5000, "the log should pass 1,200 frames long before 5,000 commits")
+                _ = try await store.append(.init(room: "general", from: "alice", text: "message \(sent)", clientID: nil))
+                sent += 1
+            }
+            let (walFrames, checkpointed) = try await database.checkpoint()
+            #expect(walFrames > 1200)
+            #expect(checkpointed == walFrames)
+        }
+    }
+
+    private func walFileSize(_ databasePath: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: databasePath + "-wal")
+        return (attributes[.size] as? Int) ?? 0
+    }
+}
