@@ -36,7 +36,7 @@ struct SlowConsumerTests {
         #expect(received == ["0", "1", "2", "3", "4"])
     }
 
-    @Test("A frame writer is woken once per batch, takes the batch in order, and the close comes after it")
+    @Test("A frame writer is woken once per batch, takes the batch in order, and the close after it")
     func outboxFeedsAFrameWriter() async {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
         let loop = EmbeddedEventLoop()
@@ -47,11 +47,26 @@ struct SlowConsumerTests {
         loop.run()
         #expect(wakes.withLockedValue { $0 } == 1, "one wake-up for frames that arrive together")
 
-        async let close = outbox.next()
         var batch = Deque<TextFrame>()
-        outbox.takeTexts(into: &batch)
+        #expect(outbox.takeTexts(into: &batch) == nil, "no close while text frames are ahead of it")
         #expect(batch.map { String(buffer: $0.payload) } == ["0", "1", "2"])
-        #expect(await close == .close(.goingAway, reason: "bye"), "the close is handed over once the texts are taken")
+        batch.removeAll()
+        #expect(outbox.takeTexts(into: &batch) == .close(.goingAway, reason: "bye"))
+        await outbox.closeWritten()
+    }
+
+    @Test("A close asked for before the frame writer arrived is written when it does")
+    func closeBeforeTheFrameWriter() async {
+        let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
+        outbox.close(.goingAway, reason: "server shutting down")
+        let loop = EmbeddedEventLoop()
+        let wakes = NIOLockedValueBox(0)
+        outbox.attach(FrameWriterWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
+        loop.run()
+        #expect(wakes.withLockedValue { $0 } == 1)
+        var batch = Deque<TextFrame>()
+        #expect(outbox.takeTexts(into: &batch) == .close(.goingAway, reason: "server shutting down"))
+        await outbox.closeWritten()
     }
 
     @Test("A client that stops reading is cut off, and the others get every message")

@@ -43,10 +43,10 @@ struct FrameWriterWakes {
 /// The hub fans a message out by putting the same encoded buffer into each member's outbox, so a
 /// broadcast costs one encoding and no task switch per recipient, and never waits for a recipient.
 ///
-/// Text frames leave in one of two ways. By default the connection's writer task takes them one at
-/// a time with ``next()``. Once a ``FrameWriter`` is attached, it takes every queued frame at once on
-/// the connection's event loop and writes them with one flush; ``next()`` then hands the writer task
-/// only the close, after the last text frame has been taken.
+/// Frames leave in one of two ways. By default the connection's writer task takes them one at a
+/// time with ``next()``. Once a ``FrameWriter`` is attached, it takes every queued frame at once on
+/// the connection's event loop, writes them with one flush, and writes the close after them; no
+/// task waits for it.
 ///
 /// The queue is bounded, in messages and in bytes. A reader that stalls lets its queue fill; past
 /// either bound its backlog is dropped, the outbox closes with 1008 "too slow", and the handler given
@@ -69,6 +69,10 @@ final class Outbox: Sendable {
         var isClosed = false
         var isFinished = false
         var hasOverflowed = false
+        /// A close was asked for, and whether the frame writer has written it (or is gone).
+        var hasRequestedClose = false
+        var isCloseSettled = false
+        var closeWaiter: CheckedContinuation<Void, Never>?
         var writer: CheckedContinuation<OutboundEvent?, Never>?
         var onOverflow: (@Sendable () -> Void)?
         /// Set while a frame writer takes the text frames: called once when frames arrive in an empty queue.
@@ -76,6 +80,20 @@ final class Outbox: Sendable {
         var isWakeArmed = false
 
         var takesTextsDirectly: Bool { wake != nil }
+
+        /// The frame writer, if it waits to be told that there is something to write.
+        mutating func frameWriterToWake() -> FrameWriterWake? {
+            guard isWakeArmed, let wake else { return nil }
+            isWakeArmed = false
+            return wake
+        }
+
+        /// The close is written, or will never be: whoever waits for it may go on.
+        mutating func settleClose() -> CheckedContinuation<Void, Never>? {
+            isCloseSettled = true
+            defer { closeWaiter = nil }
+            return closeWaiter
+        }
 
         /// What the writer task gets next, if it may have it now.
         mutating func nextForWriter() -> OutboundEvent?? {
@@ -104,11 +122,13 @@ final class Outbox: Sendable {
         var writer: (CheckedContinuation<OutboundEvent?, Never>, OutboundEvent?)?
         var frameWriter: FrameWriterWake?
         var onOverflow: (@Sendable () -> Void)?
+        var closeWaiter: CheckedContinuation<Void, Never>?
 
         func wake() {
             if let (writer, event) = writer { writer.resume(returning: event) }
             if let frameWriter { frameWriter.eventLoop.execute(frameWriter.drain) }
             onOverflow?()
+            closeWaiter?.resume()
         }
     }
 
@@ -144,15 +164,14 @@ final class Outbox: Sendable {
                 state.isClosed = true
                 state.hasOverflowed = true
                 state.close = .close(.policyViolation, reason: "too slow to keep up")
+                state.hasRequestedClose = true
                 defer { state.onOverflow = nil }
-                return Wakeups(writer: state.writerToResume(), onOverflow: state.onOverflow)
+                return Wakeups(writer: state.writerToResume(), frameWriter: state.frameWriterToWake(), onOverflow: state.onOverflow)
             }
             state.queue.append(text)
             state.queuedBytes += text.payload.readableBytes
             guard state.takesTextsDirectly else { return Wakeups(writer: state.writerToResume()) }
-            guard state.isWakeArmed else { return Wakeups() }
-            state.isWakeArmed = false
-            return Wakeups(frameWriter: state.wake)
+            return Wakeups(frameWriter: state.frameWriterToWake())
         }
     }
 
@@ -167,7 +186,9 @@ final class Outbox: Sendable {
             guard !state.isClosed else { return Wakeups() }
             state.isClosed = true
             state.close = .close(code, reason: reason)
-            return Wakeups(writer: state.writerToResume())
+            state.hasRequestedClose = true
+            guard state.takesTextsDirectly else { return Wakeups(writer: state.writerToResume()) }
+            return Wakeups(frameWriter: state.frameWriterToWake())
         }.wake()
     }
 
@@ -182,7 +203,7 @@ final class Outbox: Sendable {
     }
 
     /// The next thing for the writer task to write, waiting for one; `nil` once the outbox is
-    /// finished and empty. With a frame writer attached, only the close comes this way.
+    /// finished and empty. Not for an outbox with a frame writer attached.
     ///
     /// One writer task only: the writer task of the connection.
     func next() async -> OutboundEvent? {
@@ -201,26 +222,52 @@ final class Outbox: Sendable {
     func attach(_ wake: FrameWriterWake) {
         let wakeNow = state.withLockedValue { state in
             state.wake = wake
-            state.isWakeArmed = state.queue.isEmpty
-            return !state.queue.isEmpty
+            // Frames, or a close, may have come before the frame writer did.
+            let hasSomethingToWrite = !state.queue.isEmpty || state.close != nil
+            state.isWakeArmed = !hasSomethingToWrite
+            return hasSomethingToWrite
         }
         if wakeNow { wake.eventLoop.execute(wake.drain) }
     }
 
     /// Moves every queued text frame into `texts` (which must be empty), for the attached frame
     /// writer. Finding none, it arms the wake-up for the next frame.
-    func takeTexts(into texts: inout Deque<TextFrame>) {
-        state.withLockedValue { state -> Wakeups in
-            guard state.takesTextsDirectly else { return Wakeups() }
+    ///
+    /// - Returns: the close to write, once no text frame is left before it.
+    func takeTexts(into texts: inout Deque<TextFrame>) -> OutboundEvent? {
+        let (close, waiter) = state.withLockedValue { state -> (OutboundEvent?, CheckedContinuation<Void, Never>?) in
+            guard state.takesTextsDirectly else { return (nil, nil) }
             swap(&texts, &state.queue)
             state.queuedBytes = 0
+            if texts.isEmpty, let close = state.close {
+                state.close = nil
+                return (close, state.settleClose())
+            }
             state.isWakeArmed = texts.isEmpty
-            return Wakeups(writer: state.writerToResume())
-        }.wake()
+            return (nil, nil)
+        }
+        waiter?.resume()
+        return close
     }
 
-    /// The frame writer can write no more (the connection closed, or sent its close frame): the
-    /// backlog is dropped, nothing more is queued, and the writer task gets the close if one is due.
+    /// Waits until a close asked for has been handed to the frame writer, or the frame writer is
+    /// gone; returns at once if no close was asked for, or no frame writer is attached.
+    func closeWritten() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLockedValue { state -> Bool in
+                guard state.hasRequestedClose, !state.isCloseSettled, state.takesTextsDirectly else { return true }
+                state.closeWaiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    /// Whether a close was asked for: what the client sends after it is not acted on.
+    var hasRequestedClose: Bool { state.withLockedValue { $0.hasRequestedClose } }
+
+    /// The frame writer can write no more (the connection closed, or a close frame went out): the
+    /// backlog is dropped, nothing more is queued, and whoever waits for the close goes on.
     func detach() {
         state.withLockedValue { state -> Wakeups in
             guard state.takesTextsDirectly else { return Wakeups() }
@@ -230,7 +277,7 @@ final class Outbox: Sendable {
             state.isClosed = true
             state.isFinished = true
             state.onOverflow = nil
-            return Wakeups(writer: state.writerToResume())
+            return Wakeups(closeWaiter: state.settleClose())
         }.wake()
     }
 

@@ -41,9 +41,14 @@ struct ChatEndpoint: Sendable {
             logger.info("WebSocket disconnected")
         }
 
+        var hasFrameWriter = false
         if !configuration.allowsCompression {
-            // A connection that cannot write has ended already; it keeps the writer task for its close.
-            try? await FrameWriter.install(for: outbox, on: channel) { [metrics] in metrics.messagesOut.increment(by: Int64($0)) }
+            do {
+                try await FrameWriter.install(for: outbox, on: channel, pingInterval: configuration.pingInterval, metrics: metrics)
+                hasFrameWriter = true
+            } catch {
+                // The channel closed already: nothing will be read or written.
+            }
         }
         let grant = Grant(identity)
         var session = ChatSession(
@@ -61,15 +66,17 @@ struct ChatEndpoint: Sendable {
             // Its close frame waits behind a full socket: give it a moment, then cut the connection.
             channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         }
-        // The writer drains the outbox to the end, even after the reader stops; the expiry timer
-        // lives only as long as the reader.
+        // A frame writer needs no task; otherwise a writer task drains the outbox to the end, even
+        // after the reader stops. The expiry timer lives only as long as the reader.
         try await withThrowingTaskGroup(of: Void.self) { writing in
-            writing.addTask { await write(outbox, to: outbound) }
+            if !hasFrameWriter { writing.addTask { await write(outbox, to: outbound) } }
             defer { outbox.finish() }
             do {
                 grant.watchExpiry(closing: outbox, on: channel.eventLoop)
                 defer { grant.stopWatchingExpiry() }
                 for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+                    // Once a close is on its way, what the client sends until it answers is not acted on.
+                    guard !outbox.hasRequestedClose else { continue }
                     let outcome: ChatSession.Outcome
                     switch message {
                     case .binary:
@@ -90,6 +97,8 @@ struct ChatEndpoint: Sendable {
                 }
             }
             outbox.finish()
+            // The WebSocket handler closes with 1000 once this returns: ours goes first.
+            await outbox.closeWritten()
             try await writing.waitForAll()
         }
     }

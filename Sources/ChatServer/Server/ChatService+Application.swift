@@ -55,7 +55,8 @@ extension ChatService {
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: configuration.maxMessageSize,
             extensions: compression,
-            autoPing: .enabled(timePeriod: configuration.pingInterval),
+            // Without compression, each connection's FrameWriter pings from its event loop instead.
+            autoPing: configuration.allowsCompression ? .enabled(timePeriod: configuration.pingInterval) : .disabled,
             validateUTF8: true
         )
         return Application(
