@@ -75,6 +75,34 @@ struct ChatConversationTests {
         }
     }
 
+    @Test("Sends are answered in order, and whatever follows them is answered after them")
+    func answersKeepTheOrderOfRequests() async throws {
+        let configuration = ChatServerConfiguration.testing {
+            $0.rateLimit = 10_000
+            $0.rateBurst = 10_000
+        }
+        try await withChatServer(configuration) { live in
+            try await withChatClient(port: live.port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                // Sent without waiting: the commits overlap, the answers must not.
+                for index in 0..<100 {
+                    alice.send(#"{"type":"send","room":"general","text":"\#(index)","ref":"s\#(index)"}"#)
+                }
+                alice.send(#"{"type":"send","room":"nowhere","text":"x","ref":"refused"}"#)
+                alice.send(#"{"type":"history","room":"general","limit":500,"ref":"h"}"#)
+                for index in 0..<100 {
+                    let answer = try await alice.next()
+                    #expect(answer.type == "message" && answer.ref == "s\(index)" && answer.text == "\(index)")
+                }
+                let refused = try await alice.next()
+                #expect(refused.type == "error" && refused.code == "not_member" && refused.ref == "refused")
+                let history = try await alice.next()
+                #expect(history.type == "history" && history.messages?.count == 100, "history sees every send before it")
+            }
+        }
+    }
+
     @Test("history pages backwards from before, oldest first")
     func historyPages() async throws {
         try await withChatServer { live in

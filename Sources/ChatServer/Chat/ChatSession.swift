@@ -5,7 +5,9 @@ import NIOWebSocket
 /// tells the hub and the store what they need to know.
 ///
 /// A session handles one message at a time, in the order they arrive; it belongs to its connection's
-/// task and is never shared.
+/// task and is never shared. Only the commits of `send` and `direct` overlap the reading of the
+/// next message (``SendPipeline``); every other answer waits for them, so answers keep the order of
+/// the requests.
 struct ChatSession {
     /// What the connection should do after a message.
     enum Outcome: Equatable {
@@ -22,6 +24,11 @@ struct ChatSession {
     let outbox: Outbox
     let metrics: ChatMetrics
     var limiter: RateLimiter
+    /// Sends whose commit is under way.
+    let pipeline: SendPipeline
+    /// Told when a send fails in the store after the session has moved on: the connection must close
+    /// with 1011.
+    let onServerError: @Sendable (any Error) -> Void
 
     /// Handles one text message from the client.
     ///
@@ -34,20 +41,23 @@ struct ChatSession {
         case .allow:
             break
         case .refuse:
-            refuse(ProtocolError(.rateLimited, "more than \(Int(limiter.rate)) messages a second; wait, then resend"))
+            await refuse(ProtocolError(.rateLimited, "more than \(Int(limiter.rate)) messages a second; wait, then resend"))
             return .carryOn
         case .disconnect:
+            await pipeline.drained()
             return .close(.policyViolation, reason: "rate limit exceeded")
         }
         do {
             try await handle(try ClientEnvelope(decoding: text))
         } catch let error as ProtocolError {
-            refuse(error)
+            await refuse(error)
         }
         return .carryOn
     }
 
-    private func refuse(_ error: ProtocolError) {
+    /// Answers with an error, after the answers to the sends before it.
+    private func refuse(_ error: ProtocolError) async {
+        await pipeline.drained()
         metrics.errors(error.code).increment()
         outbox.send(.error(error))
     }
@@ -55,6 +65,10 @@ struct ChatSession {
     private func handle(_ envelope: ClientEnvelope) async throws {
         let (id, user, hub, outbox, ref) = (id, grant.user, hub, outbox, envelope.ref)
         try Self.authorize(envelope.message, scopes: grant.scopes, ref: ref)
+        switch envelope.message {
+        case .send, .direct: break
+        default: await pipeline.drained()
+        }
         switch envelope.message {
         case .join(let room, let since):
             // Joining inside the store's read keeps every message seen exactly once: in `joined`, or live.
@@ -71,11 +85,12 @@ struct ChatSession {
         case .send(let room, let text, let clientID):
             guard hub.isMember(id, of: room) else { throw Self.notMember(room, ref: ref) }
             let draft = MessageStore.Draft(room: room, from: user, text: text, clientID: clientID)
-            let (stored, isNew) = try await store.append(draft) { message in
+            await commit(draft) { message in
                 hub.broadcast(.message(message, ref: nil), to: room, except: id)
                 outbox.send(.message(message, ref: ref))
+            } answeringResendWith: { stored in
+                .message(stored, ref: ref)
             }
-            if !isNew { outbox.send(.message(stored, ref: ref)) }
 
         case .history(let room, let before, let limit):
             guard hub.isMember(id, of: room) else { throw Self.notMember(room, ref: ref) }
@@ -84,15 +99,35 @@ struct ChatSession {
 
         case .direct(let recipient, let text, let clientID):
             let draft = MessageStore.Draft(to: recipient, from: user, text: text, clientID: clientID)
-            let (stored, isNew) = try await store.append(draft) { message in
+            await commit(draft) { message in
                 // The recipient's connections, and the sender's others, so that every device agrees.
                 hub.deliver(.direct(message, ref: nil), toUsers: [recipient, user], except: id)
                 outbox.send(.direct(message, ref: ref))
+            } answeringResendWith: { stored in
+                .direct(stored, ref: ref)
             }
-            if !isNew { outbox.send(.direct(stored, ref: ref)) }
 
         case .auth(let token):
             try await renew(with: token, ref: ref)
+        }
+    }
+
+    /// Stores a message without waiting for its commit (see ``SendPipeline``). A new message fans out
+    /// from `onCommit`; a resend is answered with the message stored the first time.
+    private func commit(
+        _ draft: MessageStore.Draft,
+        onCommit: @escaping @Sendable (ChatMessage) -> Void,
+        answeringResendWith answer: @escaping @Sendable (ChatMessage) -> ServerMessage
+    ) async {
+        await pipeline.begin()
+        store.append(draft, onCommit: onCommit) { [pipeline, outbox, onServerError] result in
+            switch result {
+            case .success(let (stored, isNew)):
+                if !isNew { outbox.send(answer(stored)) }
+            case .failure(let error):
+                onServerError(error)
+            }
+            pipeline.end()
         }
     }
 

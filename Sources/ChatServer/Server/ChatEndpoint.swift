@@ -59,7 +59,13 @@ struct ChatEndpoint: Sendable {
             store: store,
             outbox: outbox,
             metrics: metrics,
-            limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes)
+            limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes),
+            pipeline: SendPipeline(limit: 32),
+            onServerError: { [logger] error in
+                logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
+                // Counted among the closes when its frame is written.
+                outbox.close(.unexpectedServerError, reason: "server error")
+            }
         )
         outbox.whenOverflowed { [logger] in
             logger.notice("Closing a connection too slow to keep up")

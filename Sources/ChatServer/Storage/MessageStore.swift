@@ -52,6 +52,18 @@ public final class MessageStore: Sendable {
         _ draft: Draft,
         onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
     ) async throws -> (message: ChatMessage, isNew: Bool) {
+        try await withCheckedThrowingContinuation { continuation in
+            append(draft, onCommit: onCommit) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Stores a message as ``append(_:onCommit:)`` does, without waiting: writes are queued in
+    /// order, and `completion` runs after `onCommit`, in the same order.
+    public func append(
+        _ draft: Draft,
+        onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in },
+        completion: @escaping @Sendable (Result<(message: ChatMessage, isNew: Bool), any Error>) -> Void
+    ) {
         guard keepsHistory else {
             let message = ephemeral.withLockedValue { lastID in
                 lastID += 1
@@ -67,9 +79,10 @@ public final class MessageStore: Sendable {
                 onCommit(message)
                 return message
             }
-            return (message, true)
+            completion(.success((message, true)))
+            return
         }
-        return try await database.write { db in
+        database.asyncWrite { db in
             if let clientID = draft.clientID,
                 let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
             {
@@ -80,6 +93,8 @@ public final class MessageStore: Sendable {
             let message = record.message
             db.afterNextTransaction(onCommit: { _ in onCommit(message) })
             return (message, true)
+        } completion: { _, result in
+            completion(result)
         }
     }
 
