@@ -144,10 +144,10 @@ public final class Hub: Sendable {
     private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
         guard !outboxes.isEmpty else { return }
         let text = TextFrame(message.buffer)
-        var wakes = FrameWriterWakes()
-        for outbox in outboxes {
-            outbox.send(text, gatheringWakesInto: &wakes)
+        FrameWriterWakes.gather { wakes in
+            for outbox in outboxes {
+                outbox.send(text, gatheringWakesInto: &wakes)
+            }
         }
-        wakes.wake()
     }
 }

@@ -1,6 +1,7 @@
 import DequeModule
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import NIOWebSocket
 
 /// What a connection's writer is asked to do, in order.
@@ -35,6 +36,37 @@ struct FrameWriterWakes {
             eventLoop.execute { for drain in drains { drain() } }
         }
     }
+
+    /// Runs `body` so that the frame writers woken by every fan-out it makes on this thread are
+    /// woken once, when it returns: a batch of commits then reaches each event loop as one task, and
+    /// each connection writes the whole batch at once.
+    static func gathering(_ body: () -> Void) {
+        guard current.currentValue == nil else { return body() }
+        let gathered = Gathered()
+        current.currentValue = gathered
+        body()
+        current.currentValue = nil
+        gathered.wakes.wake()
+    }
+
+    /// Runs `body` with the wakes ``gathering(_:)`` gathers on this thread, or with wakes of its own,
+    /// woken when it returns.
+    static func gather(_ body: (inout FrameWriterWakes) -> Void) {
+        if let gathered = current.currentValue {
+            body(&gathered.wakes)
+        } else {
+            var wakes = FrameWriterWakes()
+            body(&wakes)
+            wakes.wake()
+        }
+    }
+
+    /// Touched only by the thread it belongs to.
+    private final class Gathered: @unchecked Sendable {
+        var wakes = FrameWriterWakes()
+    }
+
+    private static let current = ThreadSpecificVariable<Gathered>()
 }
 
 /// The way into one connection's writer: anything may put frames in it, from any task or thread, and
@@ -141,7 +173,7 @@ final class Outbox: Sendable {
 
     /// Queues a text frame, or overflows.
     func send(_ text: TextFrame) {
-        enqueue(text).wake()
+        FrameWriterWakes.gather { send(text, gatheringWakesInto: &$0) }
     }
 
     /// Queues a text frame, or overflows, for a fan-out: a frame writer to wake is added to `wakes`,

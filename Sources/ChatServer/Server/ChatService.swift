@@ -46,7 +46,8 @@ public struct ChatService: Service {
                 return logger
             }()
         self.database = try ChatDatabase(path: configuration.databasePath)
-        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory)
+        // A group commit's fan-outs wake each event loop once, so its messages leave in shared writes.
+        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory) { FrameWriterWakes.gathering($0) }
         self.users = UserStore(database)
         switch configuration.authentication.mode {
         case .anonymous:

@@ -5,12 +5,25 @@ import NIOConcurrencyHelpers
 /// Every message, in the SQLite file: a message is committed here before anyone is told of it.
 ///
 /// Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
+///
+/// Messages that arrive while a commit is under way are committed together, in one transaction,
+/// by the next write (a group commit): under load a commit carries many messages, and their
+/// callbacks run back to back, within `aroundCallbacks`.
 public final class MessageStore: Sendable {
     private let database: DatabasePool
     /// Whether messages are written to the database at all.
     public let keepsHistory: Bool
     /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
     private let ephemeral = NIOLockedValueBox<Int64>(0)
+    /// Messages waiting for the next write, and whether that write is queued.
+    private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriteQueued: Bool)>(([], false))
+    private let aroundCallbacks: @Sendable (() -> Void) -> Void
+
+    private struct PendingAppend: Sendable {
+        let draft: Draft
+        let onCommit: @Sendable (ChatMessage) -> Void
+        let completion: @Sendable (Result<(message: ChatMessage, isNew: Bool), any Error>) -> Void
+    }
 
     /// The messages of a database.
     ///
@@ -18,9 +31,16 @@ public final class MessageStore: Sendable {
     ///   - database: where they are kept.
     ///   - keepsHistory: `false` stores nothing: ids come from memory, joins recover nothing, and
     ///     resends are not recognised. For measuring the fan-out alone (`chat-server --no-history`).
-    public init(_ database: ChatDatabase, keepsHistory: Bool = true) {
+    ///   - aroundCallbacks: runs the commit callbacks of one commit; the server gathers the wake-ups
+    ///     of their fan-outs in it.
+    public init(
+        _ database: ChatDatabase,
+        keepsHistory: Bool = true,
+        aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() }
+    ) {
         self.database = database.pool
         self.keepsHistory = keepsHistory
+        self.aroundCallbacks = aroundCallbacks
     }
 
     /// A message about to be stored.
@@ -82,20 +102,61 @@ public final class MessageStore: Sendable {
             completion(.success((message, true)))
             return
         }
-        database.asyncWrite { db in
-            if let clientID = draft.clientID,
-                let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
-            {
-                return (stored.message, false)
-            }
-            var record = MessageRecord(draft: draft, at: Self.now())
-            try record.insert(db)
-            let message = record.message
-            db.afterNextTransaction(onCommit: { _ in onCommit(message) })
-            return (message, true)
-        } completion: { _, result in
-            completion(result)
+        let queuesWrite = waiting.withLockedValue { waiting -> Bool in
+            waiting.appends.append(PendingAppend(draft: draft, onCommit: onCommit, completion: completion))
+            defer { waiting.isWriteQueued = true }
+            return !waiting.isWriteQueued
         }
+        if queuesWrite { writeWaitingAppends() }
+    }
+
+    /// Queues a write that commits every message waiting when it runs, each in a savepoint of its own
+    /// so that one that fails fails alone; then runs their callbacks, in order, before the next write.
+    private func writeWaitingAppends() {
+        database.asyncWriteWithoutTransaction { [waiting, aroundCallbacks] db in
+            let appends = waiting.withLockedValue { waiting in
+                defer { waiting = ([], false) }
+                return waiting.appends
+            }
+            let results: [Result<(message: ChatMessage, isNew: Bool), any Error>]
+            do {
+                var stored: [Result<(message: ChatMessage, isNew: Bool), any Error>] = []
+                try db.inTransaction {
+                    stored = appends.map { append in
+                        Result {
+                            var result: (message: ChatMessage, isNew: Bool)?
+                            try db.inSavepoint {
+                                result = try Self.store(append.draft, in: db)
+                                return .commit
+                            }
+                            return result!
+                        }
+                    }
+                    return .commit
+                }
+                results = stored
+            } catch {
+                results = appends.map { _ in .failure(error) }
+            }
+            aroundCallbacks {
+                for (append, result) in zip(appends, results) {
+                    if case .success(let (message, true)) = result { append.onCommit(message) }
+                }
+            }
+            for (append, result) in zip(appends, results) { append.completion(result) }
+        }
+    }
+
+    /// Stores one message, or finds the one its sender already stored with the same client id.
+    private static func store(_ draft: Draft, in db: Database) throws -> (message: ChatMessage, isNew: Bool) {
+        if let clientID = draft.clientID,
+            let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
+        {
+            return (stored.message, false)
+        }
+        var record = MessageRecord(draft: draft, at: now())
+        try record.insert(db)
+        return (record.message, true)
     }
 
     /// Reads what a client joining a room should see, and runs `body` with it, in step with the

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import ChatServer
+
+@Suite("Messages that arrive together are committed together, and still go out in order")
+struct GroupCommitTests {
+    @Test("Appends queued behind a commit share the next one; callbacks and answers keep their order")
+    func appendsShareCommits() async throws {
+        try await withTemporaryDatabase { path in
+            let database = try ChatDatabase(path: path)
+            defer { try? database.close() }
+            let commits = CommitCounter()
+            try await database.pool.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
+            let store = MessageStore(database)
+            let count = 200
+            let committed = NIOLockedValueBox<[ChatMessage]>([])
+            let answered = NIOLockedValueBox<[String]>([])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                for index in 0..<count {
+                    let draft = MessageStore.Draft(room: "general", from: "alice", text: "\(index)", clientID: nil)
+                    store.append(draft, onCommit: { message in committed.withLockedValue { $0.append(message) } }) { result in
+                        let finished = answered.withLockedValue { answered in
+                            answered.append((try? result.get().message.text) ?? "failed")
+                            return answered.count == count
+                        }
+                        if finished { done.resume() }
+                    }
+                }
+            }
+            let messages = committed.withLockedValue { $0 }
+            #expect(messages.map(\.text) == (0..<count).map(String.init), "callbacks run in the order of the appends")
+            #expect(messages.map(\.id) == messages.map(\.id).sorted(), "ids increase in that order")
+            #expect(answered.withLockedValue { $0 } == (0..<count).map(String.init))
+            #expect(commits.count < count, "\(commits.count) commits for \(count) messages")
+        }
+    }
+
+    @Test("Fan-outs inside a gathering wake each frame writer once, after the whole batch")
+    func gatheredWakes() {
+        let loop = EmbeddedEventLoop()
+        let drains = NIOLockedValueBox(0)
+        let outboxes = (0..<2).map { _ in Outbox(bounds: .init(messages: 100, bytes: 1 << 20)) }
+        for outbox in outboxes {
+            outbox.attach(FrameWriterWake(eventLoop: loop) { drains.withLockedValue { $0 += 1 } })
+        }
+        FrameWriterWakes.gathering {
+            for index in 0..<3 {
+                for outbox in outboxes { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
+            }
+            loop.run()
+            #expect(drains.withLockedValue { $0 } == 0, "nobody is woken before the batch is done")
+        }
+        loop.run()
+        #expect(drains.withLockedValue { $0 } == 2, "one wake-up for each frame writer")
+    }
+}
+
+/// Counts the commits of a database.
+private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private let commits = NIOLockedValueBox(0)
+    var count: Int { commits.withLockedValue { $0 } }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { commits.withLockedValue { $0 += 1 } }
+    func databaseDidRollback(_ db: Database) {}
+}
