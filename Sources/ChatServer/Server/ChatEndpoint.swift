@@ -50,6 +50,11 @@ struct ChatEndpoint: Sendable {
                 // The channel closed already: nothing will be read or written.
             }
         }
+        let closeAfterServerError: @Sendable (any Error) -> Void = { [logger] error in
+            logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
+            // Counted among the closes when its frame is written.
+            outbox.close(.unexpectedServerError, reason: "server error")
+        }
         let grant = Grant(identity)
         var session = ChatSession(
             id: id,
@@ -60,12 +65,10 @@ struct ChatEndpoint: Sendable {
             outbox: outbox,
             metrics: metrics,
             limiter: RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes),
+            // Enough for a busy sender's messages to share commits and writes; the rate limit and the
+            // outbox bound what a client can make the server hold beyond that.
             pipeline: SendPipeline(limit: 32),
-            onServerError: { [logger] error in
-                logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
-                // Counted among the closes when its frame is written.
-                outbox.close(.unexpectedServerError, reason: "server error")
-            }
+            onServerError: closeAfterServerError
         )
         outbox.whenOverflowed { [logger] in
             logger.notice("Closing a connection too slow to keep up")
@@ -80,7 +83,7 @@ struct ChatEndpoint: Sendable {
             do {
                 grant.watchExpiry(closing: outbox, on: channel.eventLoop)
                 defer { grant.stopWatchingExpiry() }
-                for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+                reading: for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
                     // Once a close is on its way, what the client sends until it answers is not acted on.
                     guard !outbox.hasRequestedClose else { continue }
                     let outcome: ChatSession.Outcome
@@ -91,9 +94,8 @@ struct ChatEndpoint: Sendable {
                         do {
                             outcome = try await session.receive(text, at: .now)
                         } catch {
-                            logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
-                            metrics.closes("1011").increment()
-                            throw error
+                            closeAfterServerError(error)
+                            break reading
                         }
                     }
                     if case .close(let code, let reason) = outcome {
@@ -110,8 +112,8 @@ struct ChatEndpoint: Sendable {
     }
 
     /// Writes what the outbox queues until it is finished or asks for a close; a write that fails
-    /// means the connection is gone, and ends the writer. With a ``FrameWriter`` attached, only the
-    /// close comes this way.
+    /// means the connection is gone, and ends the writer. Only for a connection without a
+    /// ``FrameWriter``.
     private func write(_ outbox: Outbox, to outbound: WebSocketOutboundWriter) async {
         do {
             while let event = await outbox.next() {
