@@ -19,10 +19,13 @@ public final class MessageStore: Sendable {
     private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriteQueued: Bool)>(([], false))
     private let aroundCallbacks: @Sendable (() -> Void) -> Void
 
+    /// What storing a message came to: the message as stored, and whether it is new (not a resend).
+    public typealias Appended = (message: ChatMessage, isNew: Bool)
+
     private struct PendingAppend: Sendable {
         let draft: Draft
         let onCommit: @Sendable (ChatMessage) -> Void
-        let completion: @Sendable (Result<(message: ChatMessage, isNew: Bool), any Error>) -> Void
+        let completion: @Sendable (Result<Appended, any Error>) -> Void
     }
 
     /// The messages of a database.
@@ -71,7 +74,7 @@ public final class MessageStore: Sendable {
     public func append(
         _ draft: Draft,
         onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
-    ) async throws -> (message: ChatMessage, isNew: Bool) {
+    ) async throws -> Appended {
         try await withCheckedThrowingContinuation { continuation in
             append(draft, onCommit: onCommit) { continuation.resume(with: $0) }
         }
@@ -82,7 +85,7 @@ public final class MessageStore: Sendable {
     public func append(
         _ draft: Draft,
         onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in },
-        completion: @escaping @Sendable (Result<(message: ChatMessage, isNew: Bool), any Error>) -> Void
+        completion: @escaping @Sendable (Result<Appended, any Error>) -> Void
     ) {
         guard keepsHistory else {
             let message = ephemeral.withLockedValue { lastID in
@@ -118,13 +121,12 @@ public final class MessageStore: Sendable {
                 defer { waiting = ([], false) }
                 return waiting.appends
             }
-            let results: [Result<(message: ChatMessage, isNew: Bool), any Error>]
+            var results: [Result<Appended, any Error>] = []
             do {
-                var stored: [Result<(message: ChatMessage, isNew: Bool), any Error>] = []
                 try db.inTransaction {
-                    stored = appends.map { append in
+                    results = appends.map { append in
                         Result {
-                            var result: (message: ChatMessage, isNew: Bool)?
+                            var result: Appended?
                             try db.inSavepoint {
                                 result = try Self.store(append.draft, in: db)
                                 return .commit
@@ -134,7 +136,6 @@ public final class MessageStore: Sendable {
                     }
                     return .commit
                 }
-                results = stored
             } catch {
                 results = appends.map { _ in .failure(error) }
             }
@@ -148,7 +149,7 @@ public final class MessageStore: Sendable {
     }
 
     /// Stores one message, or finds the one its sender already stored with the same client id.
-    private static func store(_ draft: Draft, in db: Database) throws -> (message: ChatMessage, isNew: Bool) {
+    private static func store(_ draft: Draft, in db: Database) throws -> Appended {
         if let clientID = draft.clientID,
             let stored = try MessageRecord.filter(Column("sender") == draft.from && Column("clientID") == clientID).fetchOne(db)
         {
