@@ -28,7 +28,8 @@ struct CheckCommand: ParsableCommand {
         let (report, output) = try CheckRunner(root: context.root).check(lesson, against: target)
         if verbose { print(output) }
 
-        let verdict = CheckVerdict(report: report, lesson: lesson, target: target, style: style)
+        let exercises = ExerciseMap(lesson: lesson, root: context.root)
+        let verdict = CheckVerdict(report: report, exercises: exercises, lesson: lesson, target: target, style: style)
         print(verdict.text)
         if target == .exercise {
             context.progress.update(lesson.number) { record in
@@ -44,6 +45,7 @@ struct CheckCommand: ParsableCommand {
 /// The verdict of a check, in words: compiler errors first, then the first failing test.
 struct CheckVerdict {
     let report: TestReport
+    let exercises: ExerciseMap
     let lesson: Lesson
     let target: CheckTarget
     let style: TerminalStyle
@@ -57,7 +59,7 @@ struct CheckVerdict {
             return style.red("✘ No check ran.") + " Run again with --verbose to see what swift test printed."
         }
         let passing = report.tests.count - report.failures.count
-        guard let first = report.failures.first else {
+        guard let first = report.firstFailure(by: exercises) else {
             if target == .solution {
                 return style.green("✔ The reference solution passes all \(report.tests.count) checks.")
             }
@@ -71,8 +73,7 @@ struct CheckVerdict {
             "",
             "First failure: " + style.bold(first.name),
         ]
-        // Swift Testing's "Caught error:" adds nothing a learner needs to read.
-        lines += first.issues.prefix(3).map { "    " + $0.replacingOccurrences(of: "Caught error: ", with: "") }
+        lines += first.distinctIssues.prefix(3).map { "    \($0)" }
         lines.append("")
         if let exercise = report.firstFailingExercise {
             lines.append("Exercise \(exercise) is next, in \(lesson.exercisePath)/.")

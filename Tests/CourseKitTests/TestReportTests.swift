@@ -21,7 +21,7 @@ struct TestReportTests {
         let report = TestReport(output: untouchedRun, root: root)
         #expect(report.tests.count == 2)
         #expect(report.failures.map(\.name) == ["The RFC's own example key gives the RFC's accept value"])
-        #expect(report.failures.first?.issues == ["Caught error: not done yet: compute Sec-WebSocket-Accept"])
+        #expect(report.failures.first?.issues.map(\.description) == ["not done yet: compute Sec-WebSocket-Accept"])
         #expect(report.firstFailingExercise == 1)
         #expect(!report.passed)
     }
@@ -41,5 +41,56 @@ struct TestReportTests {
     @Test("A run where no test ran does not pass")
     func emptyRunFails() {
         #expect(!TestReport(output: "Build complete!", root: root).passed)
+    }
+
+    @Test("A parameterized test's issues keep their arguments, and a message repeated for every argument is shown once")
+    func readsParameterizedIssues() throws {
+        let output = """
+            ✘ Test "Bad handshakes are refused" recorded an issue with 1 argument handshake → a POST at DecideUpgradeTests.swift:14:6: Caught error: not done yet: decide
+            ✘ Test "Bad handshakes are refused" recorded an issue with 1 argument handshake → no key at DecideUpgradeTests.swift:14:6: Caught error: not done yet: decide
+            ✘ Test "Bad handshakes are refused" recorded an issue with 2 arguments key → "x", accept → "y" at DecideUpgradeTests.swift:20:9: Expectation failed: 1 == 2
+            ✘ Test "Bad handshakes are refused" with 3 test cases failed after 0.002 seconds with 3 issues.
+            """
+        let test = try #require(TestReport(output: output, root: root).failures.first)
+        #expect(test.issues.count == 3)
+        #expect(
+            test.distinctIssues.map(\.description) == [
+                "with handshake → a POST: not done yet: decide",
+                "with key → \"x\", accept → \"y\": Expectation failed: 1 == 2",
+            ]
+        )
+    }
+
+    @Test("The first failure shown is one of the earliest failing exercise, whichever finished first")
+    func firstFailureFollowsExercises() {
+        let output = """
+            ✘ Test "Bad handshakes are refused" failed after 0.002 seconds with 1 issue.
+            ✘ Test "The RFC's example" failed after 0.003 seconds with 1 issue.
+            ✘ Test "Other keys" failed after 0.003 seconds with 1 issue.
+            """
+        let exercises = ExerciseMap(sources: [
+            """
+            @Suite("Exercise 2: the upgrade decision")
+            struct DecideUpgradeTests {
+                @Test("Bad handshakes are refused", arguments: HandshakeCase.refused)
+                func refused(handshake: HandshakeCase) throws {}
+            }
+            """,
+            """
+            @Suite("Exercise 1: Sec-WebSocket-Accept")
+            struct AcceptValueTests {
+                @Test("The RFC's example")
+                func rfcExample() throws {}
+
+                @Test(
+                    "Other keys",
+                    arguments: [("a", "b")]
+                )
+                func otherKeys(key: String, accept: String) throws {}
+            }
+            """,
+        ])
+        #expect(exercises.exercise(of: "Other keys") == 1)
+        #expect(TestReport(output: output, root: root).firstFailure(by: exercises)?.name == "The RFC's example")
     }
 }

@@ -41,7 +41,7 @@ public struct InvariantCheck: Sendable {
         return report.tests.compactMap { test in
             if test.passed { return "\"\(test.name)\" passes against the untouched exercise." }
             if test.issues.isEmpty { return "\"\(test.name)\" failed without saying why." }
-            if let other = test.issues.first(where: { !$0.contains("not done yet") }) {
+            if let other = test.issues.first(where: { !$0.message.contains("not done yet") }) {
                 return "\"\(test.name)\" fails with something other than \"not done yet\": \(other)"
             }
             return nil

@@ -14,8 +14,21 @@ public struct TestReport: Sendable, Equatable {
     public struct TestOutcome: Sendable, Equatable {
         public let name: String
         public var passed: Bool
-        /// The issues recorded, each as Swift Testing printed it after the location.
-        public var issues: [String]
+        public var issues: [Issue]
+
+        /// The issues with the same message once each: a parameterized test that fails for every
+        /// argument says the same thing many times.
+        public var distinctIssues: [Issue] {
+            var seen = Set<String>()
+            return issues.filter { seen.insert($0.message).inserted }
+        }
+    }
+
+    /// What a test recorded: the message, and for a parameterized test the arguments it failed with.
+    public struct Issue: Sendable, Equatable, CustomStringConvertible {
+        public let arguments: String?
+        public let message: String
+        public var description: String { arguments.map { "with \($0): \(message)" } ?? message }
     }
 
     /// One suite and whether it passed.
@@ -35,6 +48,14 @@ public struct TestReport: Sendable, Equatable {
 
     /// The tests that failed, in the order they finished.
     public var failures: [TestOutcome] { tests.filter { !$0.passed } }
+
+    /// The failure to show first: one of the earliest exercise that fails, since the learner works
+    /// through exercises in order; among those, the one that finished first.
+    ///
+    /// - Parameter exercises: which exercise each test checks.
+    public func firstFailure(by exercises: ExerciseMap) -> TestOutcome? {
+        failures.min { (exercises.exercise(of: $0.name) ?? .max) < (exercises.exercise(of: $1.name) ?? .max) }
+    }
 
     /// The number of the first exercise with a failing suite, read from suite names such as
     /// "Exercise 2: the upgrade decision".
@@ -60,8 +81,7 @@ extension TestReport {
             if let error = Self.compilerError(in: line, root: root) {
                 if !compilerErrors.contains(error) { compilerErrors.append(error) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
-                let issue = line.firstRange(of: ": ").map { String(line[$0.upperBound...]) } ?? line
-                outcome(named: name) { $0.issues.append(issue) }
+                outcome(named: name) { $0.issues.append(Self.issue(in: line)) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains(" failed after ") {
                 outcome(named: name) { $0.passed = false }
             } else if line.hasPrefix("✔ Test \""), let name = Self.quotedName(in: line) {
@@ -82,6 +102,18 @@ extension TestReport {
             change(&outcome)
             tests.append(outcome)
         }
+    }
+
+    /// `… recorded an issue [with 1 argument x → 1] at File.swift:8:6: [Caught error: ]message`, as
+    /// Swift Testing prints it.
+    private static func issue(in line: String) -> Issue {
+        guard let location = line.firstMatch(of: #/(?: with \d+ arguments? (.*?))? at \S+\.swift:\d+:\d+: /#) else {
+            return Issue(arguments: nil, message: line)
+        }
+        var message = line[location.range.upperBound...]
+        // "Caught error:" adds nothing a learner needs to read.
+        if message.hasPrefix("Caught error: ") { message = message.dropFirst("Caught error: ".count) }
+        return Issue(arguments: location.output.1.map(String.init), message: String(message))
     }
 
     /// `path:line:column: error: message`, as swiftc prints it.
