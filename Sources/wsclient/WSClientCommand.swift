@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOPosix
 import NIOWebSocket
 
 /// A terminal WebSocket client in the manner of `websocat` and `wscat`: each line typed is sent as a
@@ -42,6 +43,12 @@ struct WSClientCommand: AsyncParsableCommand {
     @Flag(help: "Log the handshake and frames.")
     var verbose = false
 
+    func validate() throws {
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+            throw ValidationError("A WebSocket URL starts with ws:// or wss://, as in ws://localhost:8080/ws.")
+        }
+    }
+
     func run() async throws {
         var logger = Logger(label: "wsclient")
         logger.logLevel = verbose ? .trace : .warning
@@ -56,7 +63,8 @@ struct WSClientCommand: AsyncParsableCommand {
                 configuration: .init(maxFrameSize: maxSize, additionalHeaders: try handshakeFields()),
                 logger: logger
             ) { inbound, outbound, _ in
-                printStatus("connected to \(url); " + (chat ? "/help lists the commands, Ctrl-D closes" : "type a line to send it, Ctrl-D to close"))
+                let usage = chat ? "/help lists the commands, Ctrl-D closes" : "type a line to send it, Ctrl-D to close"
+                printStatus("connected to \(Self.withoutToken(url)); \(usage)")
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await line in lines {
@@ -66,7 +74,7 @@ struct WSClientCommand: AsyncParsableCommand {
                             }
                             switch await display.action(for: line) {
                             case .send(let json): try await outbound.write(.text(json))
-                            case .tell(let text): print(text)
+                            case .tell(let text): say(text)
                             }
                         }
                         await session.closeSent()
@@ -75,8 +83,8 @@ struct WSClientCommand: AsyncParsableCommand {
                     // The connection is over when the server stops sending, whether or not input has ended.
                     for try await message in inbound.messages(maxSize: maxSize) {
                         switch message {
-                        case .text(let text): print(chat ? await display.render(text) : text)
-                        case .binary(let buffer): print("<binary message, \(buffer.readableBytes) bytes>")
+                        case .text(let text): say(chat ? await display.render(text) : text)
+                        case .binary(let buffer): say("<binary message, \(buffer.readableBytes) bytes>")
                         }
                     }
                     group.cancelAll()
@@ -86,7 +94,25 @@ struct WSClientCommand: AsyncParsableCommand {
         } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
             printStatus("the server refused the handshake (try the same request with curl -i to see its status and reason)")
             throw ExitCode.failure
+        } catch let error as NIOConnectionError {
+            printStatus("could not connect to \(error.host), port \(error.port): \(Self.reason(error))")
+            throw ExitCode.failure
         }
+    }
+
+    /// The URL with an `access_token` query value left out, so that a token never reaches the screen
+    /// or a terminal's scrollback.
+    static func withoutToken(_ url: String) -> String {
+        url.replacing(#/([?&]access_token=)[^&#]*/#) { $0.output.1 + "…" }
+    }
+
+    /// Why no connection could be made, as the system put it (such as "Connection refused").
+    static func reason(_ error: NIOConnectionError) -> String {
+        let failures = error.connectionErrors.map { failure in
+            (failure.error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(failure.error)"
+        }
+        if failures.isEmpty { return "no address found for \(error.host)" }
+        return Set(failures).sorted().joined(separator: "; ")
     }
 
     /// The handshake fields from `--header` and `--subprotocol`.
@@ -140,6 +166,13 @@ actor ChatDisplay {
 actor Session {
     private(set) var didSendClose = false
     func closeSent() { didSendClose = true }
+}
+
+/// A line of what the server sent, on standard output at once, even into a pipe, so that
+/// `wsclient … | tee` shows each message as it arrives.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
 }
 
 /// Status lines go to standard error, so that standard output carries only what the server sent.

@@ -50,3 +50,13 @@ struct ChatModeTests {
         #expect(mode.render("not json") == "not json")
     }
 }
+
+@Suite("wsclient's status lines")
+struct StatusLineTests {
+    @Test("A token in the URL's query is left out of what is shown, and the rest of the URL kept")
+    func tokenLeftOut() {
+        #expect(WSClientCommand.withoutToken("ws://h/ws?access_token=ey.J.x") == "ws://h/ws?access_token=…")
+        #expect(WSClientCommand.withoutToken("ws://h/ws?a=1&access_token=ey.J.x&b=2#f") == "ws://h/ws?a=1&access_token=…&b=2#f")
+        #expect(WSClientCommand.withoutToken("ws://h/ws?name=alice") == "ws://h/ws?name=alice")
+    }
+}
