@@ -22,23 +22,31 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var context = try CourseContext()
         let lesson = try context.catalog.lesson(self.lesson)
-        let target: CheckTarget = solution ? .solution : .exercise
-        let style = context.style
-        print(style.dim("Checking lesson \(lesson.number) (\(lesson.title)) against \(solution ? "the reference solution" : "your exercise")…"))
-        let (report, output) = try CheckRunner(root: context.root).check(lesson, against: target)
+        let passed = try context.check(lesson, against: solution ? .solution : .exercise, verbose: verbose)
+        if !passed { throw ExitCode.failure }
+    }
+}
+
+extension CourseContext {
+    /// Checks a lesson, prints the verdict and, for the learner's exercise, records the outcome.
+    ///
+    /// - Returns: whether every check passed.
+    mutating func check(_ lesson: Lesson, against target: CheckTarget, verbose: Bool = false) throws -> Bool {
+        let whose = target == .solution ? "the reference solution" : "your exercise"
+        print(style.dim("Checking lesson \(lesson.number) (\(lesson.title)) against \(whose)…"))
+        let (report, output) = try CheckRunner(root: root).check(lesson, against: target)
         if verbose { print(output) }
 
-        let exercises = ExerciseMap(lesson: lesson, root: context.root)
-        let verdict = CheckVerdict(report: report, exercises: exercises, lesson: lesson, target: target, style: style)
-        print(verdict.text)
+        let exercises = ExerciseMap(lesson: lesson, root: root)
+        print(CheckVerdict(report: report, exercises: exercises, lesson: lesson, target: target, style: style).text)
         if target == .exercise {
-            context.progress.update(lesson.number) { record in
+            progress.update(lesson.number) { record in
                 record.status = report.passed ? .done : .inProgress
                 record.failingExercise = report.passed ? nil : report.firstFailingExercise
             }
-            try context.save()
+            try save()
         }
-        if !report.passed { throw ExitCode.failure }
+        return report.passed
     }
 }
 

@@ -10,7 +10,10 @@ struct CourseCommand: ParsableCommand {
             Run with no subcommand to see where you are and what to do next.
             Progress is kept in .course-progress.json at the course root.
             """,
-        subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, CheckCommand.self, HintCommand.self, VerifyCommand.self],
+        subcommands: [
+            StatusCommand.self, ListCommand.self, ShowCommand.self, CheckCommand.self, WatchCommand.self, HintCommand.self, SolutionCommand.self,
+            VerifyCommand.self,
+        ],
         defaultSubcommand: StatusCommand.self
     )
 }

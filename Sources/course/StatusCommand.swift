@@ -41,10 +41,14 @@ struct NextSteps {
             return [
                 "Work on:        \(exercise)\(lesson.exercisePath)/",
                 "Check your work: swift run course check \(lesson.number)",
+                "Or on each save: swift run course watch \(lesson.number)",
                 "Stuck?          swift run course hint \(lesson.number)",
             ]
         case .done:
-            return ["Run it:         swift run \(lesson.executable)"]
+            return [
+                "Run it:         swift run \(lesson.executable)",
+                "Compare:        swift run course solution \(lesson.number)",
+            ]
         }
     }
 }
