@@ -140,6 +140,33 @@ struct ChatConversationTests {
         }
     }
 
+    @Test("Direct messages sent while the recipient was offline are read with directs, and since skips those seen")
+    func offlineDirectMessages() async throws {
+        try await withChatServer { live in
+            let ids = try await withChatClient(port: live.port, name: "alice") { alice in
+                var ids: [Int64] = []
+                for (to, text) in [("bob", "are you there?"), ("carol", "not for bob"), ("bob", "call me")] {
+                    alice.send(#"{"type":"direct","to":"\#(to)","text":"\#(text)"}"#)
+                    ids.append(try #require(try await alice.next("direct").id))
+                }
+                return ids
+            }.value
+            try await withChatClient(port: live.port, name: "bob") { bob in
+                bob.send(#"{"type":"directs","ref":"d"}"#)
+                let all = try await bob.next("directs")
+                #expect(all.ref == "d")
+                #expect(all.messages?.map(\.text) == ["are you there?", "call me"], "only bob's own conversation, oldest first")
+                #expect(all.messages?.map(\.id) == [ids[0], ids[2]])
+
+                bob.send(#"{"type":"direct","to":"alice","text":"here now"}"#)
+                let reply = try #require(try await bob.next("direct").id)
+                bob.send(#"{"type":"directs","since":\#(ids[0])}"#)
+                let since = try await bob.next("directs")
+                #expect(since.messages?.map(\.id) == [ids[2], reply], "after since: received and sent alike")
+            }
+        }
+    }
+
     @Test("History survives a restart on the same database file")
     func historySurvivesRestart() async throws {
         try await withTemporaryDatabase { path in

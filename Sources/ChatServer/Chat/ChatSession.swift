@@ -107,6 +107,14 @@ struct ChatSession {
                 .direct(stored, ref: ref)
             }
 
+        case .directs(let since):
+            // Unlike `join`, this does not start delivery: the user's connections receive direct
+            // messages from the start. One committed meanwhile may come both live and in the list;
+            // clients keep messages by id.
+            let limit = since == nil ? Limits.defaultHistory : Limits.maxHistory
+            let messages = try await store.directMessages(of: user, since: since, limit: limit)
+            outbox.send(.directs(messages: messages, ref: ref))
+
         case .auth(let token):
             try await renew(with: token, ref: ref)
         }
@@ -136,7 +144,7 @@ struct ChatSession {
         let needed: String? =
             switch message {
             case .send, .direct: ChatScope.write
-            case .join, .history, .leave: ChatScope.read
+            case .join, .history, .leave, .directs: ChatScope.read
             case .auth: nil
             }
         if let needed, !scopes.contains(needed) {

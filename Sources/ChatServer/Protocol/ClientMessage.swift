@@ -12,11 +12,14 @@ public enum ClientMessage: Sendable, Equatable {
     case history(room: String, before: Int64?, limit: Int)
     /// Say something to one user.
     case direct(to: String, text: String, clientID: String?)
+    /// Read the direct messages the user sent or received after `since` (or the latest): how a
+    /// client recovers what was said to it while it was offline.
+    case directs(since: Int64?)
     /// Present a fresh access token for the same user, to keep the connection past the old one's expiry.
     case auth(token: String)
 
     /// Every `type` a client may send, for the protocol's documentation and its tests.
-    public static let types = ["join", "leave", "send", "history", "direct", "auth"]
+    public static let types = ["join", "leave", "send", "history", "direct", "directs", "auth"]
 }
 
 /// A client message together with the `ref` the server echoes in its reply.
@@ -71,7 +74,7 @@ private struct WireFields: Decodable {
     func message() throws(ProtocolError) -> ClientMessage {
         switch type {
         case "join":
-            return .join(room: try validRoom(), since: try since.map { value throws(ProtocolError) in try Limits.check(value, atLeast: 0, "since") })
+            return .join(room: try validRoom(), since: try validSince())
         case "leave":
             return .leave(room: try validRoom())
         case "send":
@@ -88,6 +91,8 @@ private struct WireFields: Decodable {
                 throw ProtocolError(.invalidField, "to must be a user name: \(UserName.rule)")
             }
             return .direct(to: to, text: try validText(), clientID: try validClientID())
+        case "directs":
+            return .directs(since: try validSince())
         case "auth":
             guard let token, !token.isEmpty else { throw ProtocolError(.invalidField, "token is required") }
             return .auth(token: token)
@@ -96,6 +101,10 @@ private struct WireFields: Decodable {
         case let type?:
             throw ProtocolError(.unknownType, "\(type) is not a message type; types are \(ClientMessage.types.joined(separator: ", "))")
         }
+    }
+
+    func validSince() throws(ProtocolError) -> Int64? {
+        try since.map { value throws(ProtocolError) in try Limits.check(value, atLeast: 0, "since") }
     }
 
     func validRoom() throws(ProtocolError) -> String {

@@ -15,13 +15,15 @@ public enum ServerMessage: Sendable, Equatable {
     case history(room: String, messages: [ChatMessage], ref: String?)
     /// A direct message, to its recipient and, as its acknowledgement, to its sender.
     case direct(ChatMessage, ref: String?)
+    /// The answer to `directs`: direct messages the user sent or received.
+    case directs(messages: [ChatMessage], ref: String?)
     /// The answer to `auth`: the connection now lasts until the new token's expiry.
     case authenticated(user: String, expiresAt: Date?, ref: String?)
     /// What was wrong with a client message.
     case error(ProtocolError)
 
     /// Every `type` the server sends, for the protocol's documentation and its tests.
-    public static let types = ["joined", "left", "message", "presence", "history", "direct", "authenticated", "error"]
+    public static let types = ["joined", "left", "message", "presence", "history", "direct", "directs", "authenticated", "error"]
 
     /// The message as a frame's bytes, to be written to many connections without encoding again.
     public var buffer: ByteBuffer {
@@ -70,6 +72,8 @@ private struct WireMessage: Encodable {
             (type, self.room, self.messages, self.ref) = ("history", room, messages, ref)
         case .direct(let chat, let ref):
             (type, self.message, self.ref) = ("direct", chat, ref)
+        case .directs(let messages, let ref):
+            (type, self.messages, self.ref) = ("directs", messages, ref)
         case .authenticated(let user, let expiresAt, let ref):
             (type, self.user, self.expiresAt, self.ref) = ("authenticated", user, expiresAt, ref)
         case .error(let error):

@@ -83,6 +83,11 @@ public final class ChatDatabase: Sendable {
                 table.column("revokedAt", .datetime)
             }
         }
+        migrator.registerMigration("v3: direct messages by recipient") { db in
+            // A user's direct messages are found by recipient here, and by sender through the
+            // (sender, clientID) key.
+            try db.create(index: "message_recipient_id", on: "message", columns: ["recipient", "id"])
+        }
         return migrator
     }
 }

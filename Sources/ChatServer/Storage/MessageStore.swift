@@ -181,16 +181,31 @@ public final class MessageStore: Sendable {
     ) async throws -> Value {
         guard keepsHistory else { return ephemeral.withLockedValue { _ in body([]) } }
         return try await database.write { db in
-            var request = MessageRecord.filter(Column("room") == room)
-            let messages: [MessageRecord]
-            if let since {
-                messages = try request.filter(Column("id") > since).order(Column("id")).limit(limit).fetchAll(db)
-            } else {
-                request = request.order(Column("id").desc).limit(limit)
-                messages = try request.fetchAll(db).reversed()
-            }
-            return body(messages.map(\.message))
+            body(try Self.page(of: MessageRecord.filter(Column("room") == room), since: since, limit: limit, in: db))
         }
+    }
+
+    /// The direct messages `user` sent or received: those after `since`, oldest first, or without
+    /// `since` the latest; at most `limit`.
+    public func directMessages(of user: String, since: Int64?, limit: Int) async throws -> [ChatMessage] {
+        guard keepsHistory else { return [] }
+        return try await database.read { db in
+            let directs = MessageRecord.filter(Column("room") == nil && (Column("recipient") == user || Column("sender") == user))
+            return try Self.page(of: directs, since: since, limit: limit, in: db)
+        }
+    }
+
+    /// The messages after `since`, oldest first, or without `since` the latest, oldest first.
+    private static func page(
+        of request: QueryInterfaceRequest<MessageRecord>,
+        since: Int64?,
+        limit: Int,
+        in db: Database
+    ) throws -> [ChatMessage] {
+        if let since {
+            return try request.filter(Column("id") > since).order(Column("id")).limit(limit).fetchAll(db).map(\.message)
+        }
+        return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)
     }
 
     /// The messages of a room before `id` (or the very latest), oldest first, at most `limit`.
