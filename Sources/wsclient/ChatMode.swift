@@ -15,6 +15,7 @@ struct ChatMode {
         /leave [ROOM]     leave a room (default: the current one)
         /history [N]      the N messages before the oldest you have seen in the current room (default 20)
         /dm USER TEXT     a direct message
+        /dms              direct messages since the last you have seen (the first time: the latest)
         /help             this list
         anything else     said in the current room
         """
@@ -53,6 +54,10 @@ struct ChatMode {
         case "/dm" where words.count >= 3:
             let text = words.dropFirst(2).joined(separator: " ")
             return .send(Self.json(["type": "direct", "to": String(words[1]), "text": text, "client_id": UUID().uuidString]))
+        case "/dms" where words.count == 1:
+            var message: [String: Any] = ["type": "directs"]
+            if let since = lastDirectSeen { message["since"] = since }
+            return .send(Self.json(message))
         case "/help":
             return .tell(Self.help)
         default:
@@ -62,9 +67,12 @@ struct ChatMode {
 
     /// The oldest message id seen, per room, for `/history`.
     private var oldestSeen: [String: Int64] = [:]
+    /// The highest direct message id seen, for `/dms`; a direct message seen already is not shown again.
+    private var lastDirectSeen: Int64?
+    private var directsSeen: Set<Int64> = []
 
-    /// What to print for a message from the server.
-    mutating func render(_ text: String) -> String {
+    /// What to print for a message from the server; nil for a direct message shown already.
+    mutating func render(_ text: String) -> String? {
         guard let data = text.data(using: .utf8), let message = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             return text
         }
@@ -84,7 +92,10 @@ struct ChatMode {
         case "presence":
             return "* \(message["user"] as? String ?? "?") \(message["event"] as? String ?? "?") \(room)"
         case "direct":
-            return "(direct) \(message["from"] as? String ?? "?") → \(message["to"] as? String ?? "?"): \(message["text"] as? String ?? "")"
+            return directLine(for: message)
+        case "directs":
+            let stored = (message["messages"] as? [[String: Any]] ?? []).compactMap { directLine(for: $0) }
+            return stored.isEmpty ? "* no new direct messages" : stored.joined(separator: "\n")
         case "error":
             return "! \(message["code"] as? String ?? "error"): \(message["detail"] as? String ?? "")"
         default:
@@ -99,6 +110,15 @@ struct ChatMode {
             oldestSeen[room] = min(oldestSeen[room] ?? id, id)
         }
         return "[\(room)] \(message["from"] as? String ?? "?"): \(message["text"] as? String ?? "")"
+    }
+
+    /// A direct message as a line, or nil when it was shown already (it came live and in `/dms`).
+    private mutating func directLine(for message: [String: Any]) -> String? {
+        if let id = (message["id"] as? NSNumber)?.int64Value {
+            guard directsSeen.insert(id).inserted else { return nil }
+            lastDirectSeen = max(lastDirectSeen ?? 0, id)
+        }
+        return "(direct) \(message["from"] as? String ?? "?") → \(message["to"] as? String ?? "?"): \(message["text"] as? String ?? "")"
     }
 
     private static func json(_ object: [String: Any]) -> String {

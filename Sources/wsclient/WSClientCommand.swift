@@ -83,7 +83,8 @@ struct WSClientCommand: AsyncParsableCommand {
                     // The connection is over when the server stops sending, whether or not input has ended.
                     for try await message in inbound.messages(maxSize: maxSize) {
                         switch message {
-                        case .text(let text): say(chat ? await display.render(text) : text)
+                        case .text(let text):
+                            if let shown = chat ? await display.render(text) : text { say(shown) }
                         case .binary(let buffer): say("<binary message, \(buffer.readableBytes) bytes>")
                         }
                     }
@@ -159,7 +160,7 @@ struct WSClientCommand: AsyncParsableCommand {
 actor ChatDisplay {
     private var mode = ChatMode()
     func action(for line: String) -> ChatMode.Action { mode.action(for: line) }
-    func render(_ text: String) -> String { mode.render(text) }
+    func render(_ text: String) -> String? { mode.render(text) }
 }
 
 /// What the client did that the report at the end depends on.

@@ -49,6 +49,21 @@ struct ChatModeTests {
         #expect(mode.render(#"{"type":"error","code":"not_member","detail":"join general first"}"#) == "! not_member: join general first")
         #expect(mode.render("not json") == "not json")
     }
+
+    @Test("/dms asks for direct messages since the last seen, and one seen live is not shown again")
+    func directRecovery() throws {
+        var mode = ChatMode()
+        let first = try object(mode.action(for: "/dms"))
+        #expect(first["type"] as? String == "directs" && first["since"] == nil)
+        let live = #"{"type":"direct","id":7,"from":"bob","to":"alice","text":"psst","at":"2026-01-01T00:00:00Z"}"#
+        #expect(mode.render(live) == "(direct) bob → alice: psst")
+        let listed =
+            #"{"type":"directs","messages":[{"id":7,"from":"bob","to":"alice","text":"psst","at":"2026-01-01T00:00:00Z"},"#
+            + #"{"id":9,"from":"carol","to":"alice","text":"hey","at":"2026-01-01T00:00:01Z"}]}"#
+        #expect(mode.render(listed) == "(direct) carol → alice: hey")
+        #expect(mode.render(live) == nil)
+        #expect(try object(mode.action(for: "/dms"))["since"] as? Int == 9)
+    }
 }
 
 @Suite("wsclient's status lines")

@@ -113,6 +113,12 @@ def with_accounts(browser, binary: str, folder: str) -> None:
         expect(log_lines(alice, "hello from alice")).to_have_count(1, timeout=TIMEOUT_MS)
         check("what alice says reaches bob, once, and alice's own line is confirmed")
 
+        alice.fill("#text", "/dm bob just between us")
+        alice.press("#text", "Enter")
+        expect(log_lines(bob, "just between us")).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(log_lines(alice, "just between us")).to_contain_text("alice → bob", timeout=TIMEOUT_MS)
+        check("a direct message (/dm) reaches its recipient, and the sender sees its copy")
+
         # Past two lifetimes of the first token: without a refresh the server closes with 1008.
         alice.wait_for_timeout(TOKEN_TTL * 2_500)
         bob.fill("#text", "still here")
@@ -139,12 +145,19 @@ def with_accounts(browser, binary: str, folder: str) -> None:
         carol.fill("#text", "said while you were away")
         carol.press("#text", "Enter")
         expect(log_lines(carol, "said while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
+        carol.fill("#text", "/dm bob for bob only")
+        carol.press("#text", "Enter")
+        expect(log_lines(carol, "for bob only")).to_have_count(1, timeout=TIMEOUT_MS)
         # The pages come back on their own, with backoff, and ask for what they missed with `since`.
         for page, name in ((alice, "alice"), (bob, "bob")):
             expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=40_000)
             expect(log_lines(page, "said while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
             expect(log_lines(page, "hello from alice")).to_have_count(1, timeout=TIMEOUT_MS)
+            expect(log_lines(page, "just between us")).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(log_lines(bob, "for bob only")).to_have_count(1, timeout=TIMEOUT_MS)
+        expect(log_lines(alice, "for bob only")).to_have_count(0)
         check("after a restart both pages reconnect and show what was said meanwhile, with nothing twice")
+        check("a direct message sent while its recipient was away reaches that recipient alone")
     finally:
         if server.process.poll() is None:
             server.stop()
