@@ -1,4 +1,6 @@
 import ChatServer
+import Crypto
+import Foundation
 import TestSupport
 import Testing
 
@@ -27,6 +29,34 @@ struct ChatHTTPTests {
             let document = try await get("/asyncapi.yaml", port: live.port)
             #expect(document.status == 200)
             #expect(document.body.hasPrefix("asyncapi: 3"))
+        }
+    }
+
+    @Test("The page's Content Security Policy lets run only the script and style the page carries, and connect only home")
+    func pagePolicy() async throws {
+        try await withChatServer { live in
+            let page = try await get("/", port: live.port)
+            let policy = try #require(page.value("Content-Security-Policy"))
+            let directives = Dictionary(
+                policy.split(separator: ";").map { directive in
+                    let words = directive.split(separator: " ").map(String.init)
+                    return (words[0], Set(words.dropFirst()))
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
+            #expect(directives["default-src"] == ["'none'"])
+            #expect(directives["connect-src"] == ["'self'"])
+            #expect(directives["frame-ancestors"] == ["'none'"])
+            #expect(!policy.contains("unsafe"))
+            // The hash of the script the body carries, computed here from the bytes served.
+            let script = try #require(
+                page.body.firstRange(of: "<script>").flatMap { open in
+                    page.body[open.upperBound...].firstRange(of: "</script>").map { String(page.body[open.upperBound..<$0.lowerBound]) }
+                }
+            )
+            let hash = "'sha256-\(Data(SHA256.hash(data: Data(script.utf8))).base64EncodedString())'"
+            #expect(directives["script-src"] == [hash])
+            #expect(page.value("X-Content-Type-Options") == "nosniff")
         }
     }
 

@@ -57,6 +57,20 @@ class Server:
         return f"http://127.0.0.1:{self.port}/"
 
 
+class Faults:
+    """What the browser reported against the page: uncaught exceptions, and anything the Content
+    Security Policy refused. (Refused sign-ins and failed reconnects log errors too: those are expected.)"""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("pageerror", lambda error: self.seen.append(f"uncaught: {error}"))
+        page.on("console", lambda message: self.seen.append(message.text)
+                if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+        return page
+
+
 def log_lines(page: Page, text: str):
     return page.locator("#log li", has_text=text)
 
@@ -72,13 +86,13 @@ def check(description: str) -> None:
     print(f"✔ {description}", flush=True)
 
 
-def with_accounts(browser, binary: str, folder: str) -> None:
+def with_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
     # Access tokens that live 4 seconds: the pages must refresh them in-band to stay connected.
     arguments = ["--allow-registration", "--access-token-ttl", str(TOKEN_TTL), "--db", os.path.join(folder, "accounts.sqlite")]
     server = Server(binary, arguments)
     server.start()
     try:
-        alice, bob = browser.new_page(), browser.new_page()
+        alice, bob = faults.watch(browser.new_page()), faults.watch(browser.new_page())
         for page in (alice, bob):
             page.goto(server.url)
             expect(page.locator("#signup")).to_be_visible(timeout=TIMEOUT_MS)
@@ -134,7 +148,7 @@ def with_accounts(browser, binary: str, folder: str) -> None:
         check("a server shutdown reaches both pages as 1001, and they wait to reconnect")
 
         server.start()
-        carol = browser.new_page()
+        carol = faults.watch(browser.new_page())
         carol.goto(server.url)
         carol.fill("#name", "carol")
         carol.fill("#password", PASSWORD)
@@ -163,11 +177,11 @@ def with_accounts(browser, binary: str, folder: str) -> None:
             server.stop()
 
 
-def without_accounts(browser, binary: str, folder: str) -> None:
+def without_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
     server = Server(binary, ["--dev", "--allow-anonymous", "--db", os.path.join(folder, "anonymous.sqlite")])
     server.start()
     try:
-        page = browser.new_page()
+        page = faults.watch(browser.new_page())
         page.goto(server.url)
         expect(page.locator("#password")).to_be_hidden(timeout=TIMEOUT_MS)
         enter(page, "dana", password=None)
@@ -186,11 +200,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         # Root in a container has no user namespaces for Chromium's sandbox.
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        faults = Faults()
         try:
-            with_accounts(browser, binary, folder)
-            without_accounts(browser, binary, folder)
+            with_accounts(browser, binary, folder, faults)
+            without_accounts(browser, binary, folder, faults)
         finally:
             browser.close()
+        if faults.seen:
+            sys.exit("✘ the browser reported faults:\n  " + "\n  ".join(faults.seen))
+        check("no script error, and nothing the Content Security Policy refused")
 
 
 if __name__ == "__main__":

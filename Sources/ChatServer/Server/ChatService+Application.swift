@@ -9,9 +9,9 @@ extension ChatService {
     func makeApplication() throws -> some ApplicationProtocol {
         let router = Router(context: ChatRequestContext.self)
         oauth?.add(to: router)
-        let page = try Self.resource("index.html")
+        let page = WebPage(html: String(buffer: try Self.resource("index.html")))
         let asyncAPI = try Self.resource("asyncapi.yaml")
-        router.get("/") { _, _ in Self.response(page, type: "text/html; charset=utf-8") }
+        router.get("/") { _, _ in Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body)) }
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
         router.get("/health") { [database] _, _ in
             await database.isHealthy()

@@ -1,0 +1,57 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import NIOCore
+
+/// The web chat page, with the headers that keep it to itself: a Content Security Policy that lets
+/// run only the page's own script and style, by their SHA-256 hashes, and talk only to its own server.
+///
+/// The page is one file with its script and style inline (no build step), so the policy names their
+/// hashes rather than allowing inline code in general: an injected `<script>` would not run.
+struct WebPage: Sendable {
+    let body: ByteBuffer
+    let headers: HTTPFields
+
+    init(html: String) {
+        body = ByteBuffer(string: html)
+        let scripts = Self.inline("script", in: html).map(Self.hashSource).joined(separator: " ")
+        let styles = Self.inline("style", in: html).map(Self.hashSource).joined(separator: " ")
+        let policy = [
+            "default-src 'none'",
+            "script-src \(scripts)",
+            "style-src \(styles)",
+            // 'self' covers ws: and wss: to the same host (CSP Level 3, §6.7.2.8).
+            "connect-src 'self'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+        headers = [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: policy.joined(separator: "; "),
+            .xContentTypeOptions: "nosniff",
+            .referrerPolicy: "no-referrer",
+        ]
+    }
+
+    /// The text of each `<tag>…</tag>` element without attributes, as the browser hashes it.
+    static func inline(_ tag: String, in html: String) -> [String] {
+        var found: [String] = []
+        var rest = html[...]
+        while let open = rest.firstRange(of: "<\(tag)>"), let close = rest[open.upperBound...].firstRange(of: "</\(tag)>") {
+            found.append(String(rest[open.upperBound..<close.lowerBound]))
+            rest = rest[close.upperBound...]
+        }
+        return found
+    }
+
+    /// A CSP hash source: `'sha256-<base64 of the SHA-256 of the UTF-8 text>'`.
+    static func hashSource(_ text: String) -> String {
+        "'sha256-\(Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString())'"
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = Self("Referrer-Policy")!
+}
