@@ -13,6 +13,27 @@ struct ChatServerCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, UsersCommand.self],
         defaultSubcommand: ServeCommand.self
     )
+
+    /// `chat-server --help` shows the server's options: serving is what `chat-server` does, and the
+    /// options are what people look for. `chat-server help` still lists the subcommands.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--help"] || arguments == ["-h"] {
+            print(helpMessage(for: ServeCommand.self))
+            print("\nAccounts: chat-server users --help. Every subcommand: chat-server help.")
+            return
+        }
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// The environment variables the options read their defaults from.
