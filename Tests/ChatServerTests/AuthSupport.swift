@@ -52,16 +52,36 @@ extension LiveService<ChatService> {
 /// A JWT signed with ``testSecret`` (or with `alg: none` and no signature), for tokens the server
 /// must refuse.
 func forgeToken(claims: [String: Any], algorithm: String = "HS256", secret: [UInt8] = testSecret) -> String {
-    func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-    let header = base64URL(try! JSONSerialization.data(withJSONObject: ["alg": algorithm, "typ": "JWT"]))
-    let payload = base64URL(try! JSONSerialization.data(withJSONObject: claims))
-    let signingInput = "\(header).\(payload)"
+    let signingInput = unsignedToken(claims: claims, algorithm: algorithm)
     guard algorithm == "HS256" else { return signingInput + "." }
     let signature = HMAC<SHA256>.authenticationCode(for: Data(signingInput.utf8), using: SymmetricKey(data: secret))
     return "\(signingInput).\(base64URL(Data(signature)))"
+}
+
+/// A JWT signed with ES256 by `key`: the signature is r and s side by side (RFC 7518 §3.4).
+func forgeES256Token(claims: [String: Any], key: P256.Signing.PrivateKey) throws -> String {
+    let signingInput = unsignedToken(claims: claims, algorithm: "ES256")
+    let signature = try key.signature(for: Data(signingInput.utf8)).rawRepresentation
+    return "\(signingInput).\(base64URL(signature))"
+}
+
+private func unsignedToken(claims: [String: Any], algorithm: String) -> String {
+    let header = base64URL(try! JSONSerialization.data(withJSONObject: ["alg": algorithm, "typ": "JWT"]))
+    return "\(header).\(base64URL(try! JSONSerialization.data(withJSONObject: claims)))"
+}
+
+private func base64URL(_ data: Data) -> String {
+    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        .replacingOccurrences(of: "=", with: "")
+}
+
+extension Data {
+    /// Base64url without padding, as JWTs carry it.
+    init?(base64URL text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
 }
 
 /// Claims the server would accept, to be spoiled one at a time.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import TestSupport
@@ -77,6 +78,41 @@ struct AuthTests {
             let subprotocol = try await handshake(live, [("Sec-WebSocket-Protocol", "chat.v1, bearer.\(token)")])
             #expect(subprotocol.status == 101)
             #expect(subprotocol.values("Sec-WebSocket-Protocol") == ["chat.v1"], "the token is never echoed")
+        }
+    }
+
+    @Test("With an ES256 key, tokens are signed with it; another key's token, or HS256 keyed with the public key, is refused")
+    func es256() async throws {
+        let key = P256.Signing.PrivateKey()
+        let configuration = ChatServerConfiguration.testing {
+            $0.authentication = .tokens(signedWith: try! .es256(pem: key.pemRepresentation))
+        }
+        try await withChatServer(configuration) { live in
+            try await live.addUser("alice")
+            let token = try #require(try await live.signIn("alice")["access_token"])
+            let header = try #require(Data(base64URL: String(token.split(separator: ".")[0])))
+            #expect(String(decoding: header, as: UTF8.self).contains(#""alg":"ES256""#))
+            try await withChatClient(port: live.port, headers: [.authorization: "Bearer \(token)", .secWebSocketProtocol: "chat.v1"]) { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                let joined = try await alice.next("joined")
+                #expect(joined.members == ["alice"])
+            }
+
+            // The same way of signing, with the server's own key, is accepted: the refusals below
+            // are for the key, not for the shape of the token.
+            let claims = goodClaims()
+            let ownKeyToken = try forgeES256Token(claims: claims, key: key)
+            #expect(try await handshake(live, [("Authorization", "Bearer \(ownKeyToken)"), ("Sec-WebSocket-Protocol", "chat.v1")]).status == 101)
+
+            let otherKey = P256.Signing.PrivateKey()
+            let forgeries = [
+                "another key": try forgeES256Token(claims: claims, key: otherKey),
+                "HS256 keyed with the public key": forgeToken(claims: claims, secret: Array(key.publicKey.pemRepresentation.utf8)),
+            ]
+            for (kind, forged) in forgeries {
+                let response = try await handshake(live, [("Authorization", "Bearer \(forged)")])
+                #expect(response.status == 401, "\(kind)")
+            }
         }
     }
 
