@@ -43,4 +43,17 @@ struct MarkdownRendererTests {
         let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: false)).render(table)
         #expect(rendered == "  #   lesson\n  1   `handshake`\n  10  chat")
     }
+
+    @Test("With colour, columns line up as shown, the code spans' dropped backticks included")
+    func colouredTables() {
+        let table = """
+            | file | what |
+            |---|---|
+            | `AcceptValue.swift` | the accept value |
+            | plain.swift | the rest |
+            """
+        let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: true)).render(table)
+        let shown = rendered.split(separator: "\n").map { $0.replacing(#/\u{1B}\[[0-9;]*m/#, with: "") }
+        #expect(shown == ["  file               what", "  AcceptValue.swift  the accept value", "  plain.swift        the rest"])
+    }
 }

@@ -48,20 +48,37 @@ public struct MarkdownRenderer: Sendable {
         let cells = rows.filter { !$0.allSatisfy { "|-: ".contains($0) } }.map { row in
             row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast().map { $0.trimmingCharacters(in: " ") }
         }
-        let plain = MarkdownRenderer(style: TerminalStyle(usesColor: false))
+        // Widths are of what shows: with colour, a code span's backticks give way to escape codes.
+        let rendered = cells.map { row in row.map { inline($0[...]) } }
         let columns = cells.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in
-            cells.map { column < $0.count ? plain.inline($0[column][...]).count : 0 }.max() ?? 0
+            rendered.map { column < $0.count ? Self.visibleCount($0[column]) : 0 }.max() ?? 0
         }
-        return cells.enumerated().map { index, row in
+        return rendered.enumerated().map { index, row in
             let line = row.enumerated().map { column, cell in
                 let isLast = column == row.count - 1
-                let padding = isLast ? "" : String(repeating: " ", count: widths[column] - plain.inline(cell[...]).count)
-                let rendered = inline(cell[...]) + padding
+                let padding = isLast ? "" : String(repeating: " ", count: widths[column] - Self.visibleCount(cell))
+                let rendered = cell + padding
                 return index == 0 ? style.bold(rendered) : rendered
             }
             return "  " + line.joined(separator: "  ")
         }
+    }
+
+    /// The characters of `text` a terminal shows: all but its escape sequences.
+    static func visibleCount(_ text: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for character in text {
+            if character == "\u{1B}" {
+                inEscape = true
+            } else if inEscape {
+                if character.isLetter { inEscape = false }
+            } else {
+                count += 1
+            }
+        }
+        return count
     }
 
     private func heading(_ line: Substring) -> String {
