@@ -1,5 +1,6 @@
 import ArgumentParser
 import CourseKit
+import Foundation
 
 @main
 struct CourseCommand: ParsableCommand {
@@ -29,6 +30,11 @@ struct CourseContext {
         root = try CourseRoot.find()
         catalog = try LessonCatalog(root: root)
         progress = CourseProgress.load(from: root)
+    }
+
+    /// Renders Markdown for standard output, to the terminal's width (100 columns when piped).
+    var renderer: MarkdownRenderer {
+        MarkdownRenderer(style: style, width: TerminalStyle.columns(STDOUT_FILENO) ?? 100)
     }
 
     func save() throws {

@@ -32,14 +32,14 @@ struct HintCommand: ParsableCommand {
         let shown = record.hintsShown[key] ?? 0
         let revealed = min(shown + (all && shown > 0 ? 0 : 1), exercise.hints.count)
         let style = context.style
-        let renderer = MarkdownRenderer(style: style)
+        let renderer = context.renderer
         for index in (all ? 0 : revealed - 1)..<revealed {
             print(style.bold("Hint \(index + 1) of \(exercise.hints.count)") + style.dim(" — exercise \(number): \(exercise.title)"))
             print(renderer.render(exercise.hints[index]))
             print("")
         }
         if revealed == exercise.hints.count {
-            print(style.dim("That is the last hint. The reference answer is in \(lesson.solutionPath)/."))
+            print(style.dim("That is the last hint. The reference answer: swift run course solution \(lesson.number) --anyway"))
         } else {
             print(style.dim("Another: swift run course hint \(lesson.number) \(number)"))
         }

@@ -15,7 +15,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         var context = try CourseContext()
         let lesson = try context.catalog.lesson(self.lesson)
-        let text = MarkdownRenderer(style: context.style).render(try context.root.read(lesson.textPath))
+        let text = context.renderer.render(try context.root.read(lesson.textPath))
         context.progress.start(lesson.number)
         try context.save()
         if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), Pager.page(text) {

@@ -36,7 +36,7 @@ struct SolutionCommand: ParsableCommand {
             let path = "\(lesson.solutionPath)/\(file)"
             return "## \(path)\n\n```swift\n\(try context.root.read(path))```\n"
         }
-        let text = MarkdownRenderer(style: context.style).render(
+        let text = context.renderer.render(
             "# Lesson \(lesson.number): the reference solution\n\n" + markdown.joined(separator: "\n")
         )
         if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), Pager.page(text) {

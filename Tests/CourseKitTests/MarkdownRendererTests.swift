@@ -56,4 +56,21 @@ struct MarkdownRendererTests {
         let shown = rendered.split(separator: "\n").map { $0.replacing(#/\u{1B}\[[0-9;]*m/#, with: "") }
         #expect(shown == ["  file               what", "  AcceptValue.swift  the accept value", "  plain.swift        the rest"])
     }
+
+    @Test("A table wider than the terminal wraps its last column under itself")
+    func wideTables() {
+        let table = """
+            | what | answer |
+            |---|---|
+            | a version other than 13 | 426 Upgrade Required with a field that says which version |
+            """
+        let rendered = MarkdownRenderer(style: TerminalStyle(usesColor: false), width: 60).render(table)
+        #expect(
+            rendered.split(separator: "\n") == [
+                "  what                     answer",
+                "  a version other than 13  426 Upgrade Required with a field",
+                "                           that says which version",
+            ]
+        )
+    }
 }

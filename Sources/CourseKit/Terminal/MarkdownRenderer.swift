@@ -4,9 +4,15 @@
 /// readable as it is: headings keep their `#`, code keeps its fences' indentation.
 public struct MarkdownRenderer: Sendable {
     let style: TerminalStyle
+    /// The columns a line may take: a table wider than this wraps its last column.
+    let width: Int
 
-    public init(style: TerminalStyle) {
+    /// - Parameters:
+    ///   - style: colours, or none.
+    ///   - width: the terminal's columns; lesson texts are written to 100.
+    public init(style: TerminalStyle, width: Int = 100) {
         self.style = style
+        self.width = width
     }
 
     /// The rendered text.
@@ -54,15 +60,34 @@ public struct MarkdownRenderer: Sendable {
         let widths = (0..<columns).map { column in
             rendered.map { column < $0.count ? Self.visibleCount($0[column]) : 0 }.max() ?? 0
         }
-        return rendered.enumerated().map { index, row in
+        // Where the last column starts, and how much room it has before the edge.
+        let lastStart = 2 + widths.dropLast().reduce(0) { $0 + $1 + 2 }
+        let room = max(width - lastStart, 24)
+        return rendered.enumerated().flatMap { index, row in
             let line = row.enumerated().map { column, cell in
                 let isLast = column == row.count - 1
                 let padding = isLast ? "" : String(repeating: " ", count: widths[column] - Self.visibleCount(cell))
                 let rendered = cell + padding
                 return index == 0 ? style.bold(rendered) : rendered
             }
-            return "  " + line.joined(separator: "  ")
+            let lead = "  " + line.dropLast().map { $0 + "  " }.joined()
+            let lastLines = Self.wrap(line.last ?? "", to: room)
+            return [lead + lastLines[0]] + lastLines.dropFirst().map { String(repeating: " ", count: lastStart) + $0 }
         }
+    }
+
+    /// Words of `text` in lines of at most `columns` shown characters (a longer word stands alone).
+    static func wrap(_ text: String, to columns: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, visibleCount(current) + 1 + visibleCount(String(word)) > columns {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        return [lines, [current]].flatMap { $0 }
     }
 
     /// The characters of `text` a terminal shows: all but its escape sequences.

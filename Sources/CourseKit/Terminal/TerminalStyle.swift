@@ -28,6 +28,13 @@ public struct TerminalStyle: Sendable {
         isatty(descriptor) == 1
     }
 
+    /// How many columns the terminal on a descriptor has, or nil when it is not a terminal.
+    public static func columns(_ descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     public func bold(_ text: String) -> String { wrap(text, "1") }
     public func dim(_ text: String) -> String { wrap(text, "2") }
     public func italic(_ text: String) -> String { wrap(text, "3") }
