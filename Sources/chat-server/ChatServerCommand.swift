@@ -67,6 +67,15 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var allowedOrigins: [String] = environment["CHAT_ALLOWED_ORIGINS"].map { $0.split(separator: ",").map(String.init) } ?? []
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: """
+            The IP address of a reverse proxy whose X-Forwarded-For names the client, for sign-in limits; \
+            repeat for more (CHAT_TRUSTED_PROXIES, comma-separated). Without one, X-Forwarded-For is ignored.
+            """
+    )
+    var trustedProxies: [String] = environment["CHAT_TRUSTED_PROXIES"].map { $0.split(separator: ",").map(String.init) } ?? []
+
     @Option(help: "The largest message or frame, in bytes; larger ones close with 1009 (CHAT_MAX_MESSAGE_SIZE).")
     var maxMessageSize = environment["CHAT_MAX_MESSAGE_SIZE"].flatMap(Int.init) ?? 64 * 1024
 
@@ -178,6 +187,7 @@ struct ServeCommand: AsyncParsableCommand {
         settled.authentication = try authentication(logger: logger)
         settled.accessTokenLifetime = .seconds(accessTokenTTL)
         settled.allowsRegistration = allowRegistration
+        settled.trustedProxies = trustedProxies
         let service = try await ChatService(configuration: settled, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -24,14 +24,18 @@ extension LiveService<ChatService> {
         try await service.users.add(name: name, passwordHash: hash, scopes: scopes)
     }
 
-    /// POSTs a form and returns the response with its JSON body read.
-    func post(_ path: String, _ fields: [(String, String)]) async throws -> (response: RawHTTPResponse, json: [String: String]) {
+    /// POSTs a form, with any extra header lines, and returns the response with its JSON body read.
+    func post(
+        _ path: String,
+        _ fields: [(String, String)],
+        headers: [String] = []
+    ) async throws -> (response: RawHTTPResponse, json: [String: String]) {
         let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
         let request = """
             POST \(path) HTTP/1.1\r
             Host: localhost\r
             Connection: close\r
-            Content-Type: application/x-www-form-urlencoded\r
+            \(headers.map { $0 + "\r\n" }.joined())Content-Type: application/x-www-form-urlencoded\r
             Content-Length: \(body.utf8.count)\r
             \r
             \(body)
@@ -39,6 +43,12 @@ extension LiveService<ChatService> {
         let response = try await RawHTTP.exchange(request, port: port)
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]) ?? [:]
         return (response, json.compactMapValues { $0 as? String ?? ($0 as? Int).map(String.init) })
+    }
+
+    /// A sign-in with a wrong password, through a proxy that says it came from `forwardedFor`.
+    func failedSignIn(_ name: String, forwardedFor: String) async throws -> Int {
+        let fields = [("grant_type", "password"), ("username", name), ("password", "wrong password!")]
+        return Int(try await post("/token", fields, headers: ["X-Forwarded-For: \(forwardedFor)"]).response.status)
     }
 
     /// Signs in with the password grant and returns the token response's fields.

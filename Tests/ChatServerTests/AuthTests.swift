@@ -321,6 +321,32 @@ struct AuthTests {
         }
     }
 
+    @Test("Behind a trusted proxy, sign-in limits count each client X-Forwarded-For names; from anyone else it is ignored")
+    func loginLimitBehindProxy() async throws {
+        // The test's own address, 127.0.0.1, is the proxy's.
+        try await withChatServer(.withTokens { $0.trustedProxies = ["127.0.0.1"] }) { live in
+            for index in 0..<20 {
+                let status = try await live.failedSignIn("guess\(index)", forwardedFor: "203.0.113.5")
+                #expect(status == 400)
+            }
+            let limited = try await live.failedSignIn("another", forwardedFor: "203.0.113.5")
+            let otherClient = try await live.failedSignIn("another", forwardedFor: "203.0.113.6")
+            // A client that writes its own X-Forwarded-For is still known by what the proxy appended.
+            let forged = try await live.failedSignIn("another", forwardedFor: "198.51.100.1, 203.0.113.5")
+            #expect(limited == 429)
+            #expect(otherClient == 400, "another client is not held up")
+            #expect(forged == 429)
+        }
+        try await withChatServer(.withTokens()) { live in
+            for index in 0..<20 {
+                let status = try await live.failedSignIn("guess\(index)", forwardedFor: "203.0.113.\(index)")
+                #expect(status == 400)
+            }
+            let untrusted = try await live.failedSignIn("another", forwardedFor: "198.51.100.1")
+            #expect(untrusted == 429, "an untrusted X-Forwarded-For changes nothing")
+        }
+    }
+
     @Test("Registration, when open: 201, then 409 for a taken name, 400 for a weak password")
     func registration() async throws {
         try await withChatServer(.withTokens { $0.allowsRegistration = true }) { live in

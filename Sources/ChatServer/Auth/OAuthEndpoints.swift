@@ -3,6 +3,10 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}
+
 /// The OAuth 2.0 endpoints: `POST /token` (RFC 6749 §4.3 and §6), `POST /revoke` (RFC 7009), and,
 /// when registration is open, `POST /users`.
 struct OAuthEndpoints: Sendable {
@@ -11,6 +15,8 @@ struct OAuthEndpoints: Sendable {
     let tokens: TokenService
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    /// Who a request comes from, for the throttle.
+    let clientAddress: ClientAddress
     let allowsRegistration: Bool
     /// A hash of a random password, to verify unknown users against.
     let decoyHash: String
@@ -43,7 +49,11 @@ struct OAuthEndpoints: Sendable {
         let form = try await Self.form(TokenForm.self, from: request, context: context)
         switch form.grantType {
         case "password":
-            return try await passwordGrant(form, address: context.remoteAddress?.ipAddress ?? "unknown")
+            let address = clientAddress.resolve(
+                peer: context.remoteAddress?.ipAddress,
+                forwardedFor: request.headers[values: .xForwardedFor]
+            )
+            return try await passwordGrant(form, address: address)
         case "refresh_token":
             return try await refreshGrant(form)
         case nil:

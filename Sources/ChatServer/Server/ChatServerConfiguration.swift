@@ -48,6 +48,8 @@ public struct ChatServerConfiguration: Sendable {
     public var passwordHashCost: UInt8
     /// The least severe log level written.
     public var logLevel: Logger.Level
+    /// Reverse proxies, by IP address, whose `X-Forwarded-For` names the client (see ``ClientAddress``).
+    public var trustedProxies: [String] = []
 
     /// Creates a configuration.
     public init(

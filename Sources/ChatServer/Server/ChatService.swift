@@ -63,6 +63,7 @@ public struct ChatService: Service {
                 tokens: tokens,
                 hasher: hasher,
                 throttle: LoginThrottle(),
+                clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies),
                 allowsRegistration: configuration.allowsRegistration,
                 decoyHash: try await hasher.hash(UUID().uuidString)
             )
