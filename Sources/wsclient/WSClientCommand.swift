@@ -6,6 +6,7 @@ import HummingbirdWSClient
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A terminal WebSocket client in the manner of `websocat` and `wscat`: each line typed is sent as a
@@ -34,6 +35,9 @@ struct WSClientCommand: AsyncParsableCommand {
     @Option(name: .customLong("subprotocol"), help: "A subprotocol to offer, in order of preference (repeatable).")
     var subprotocols: [String] = []
 
+    @Option(help: "For wss://, a CA certificate (PEM) to trust besides the system's, such as a test server's own.")
+    var cacert: String?
+
     @Option(help: "The largest message accepted from the server, in bytes.")
     var maxSize = 1 << 20
 
@@ -61,6 +65,7 @@ struct WSClientCommand: AsyncParsableCommand {
             let closeFrame = try await WebSocketClient.connect(
                 url: url,
                 configuration: .init(maxFrameSize: maxSize, additionalHeaders: try handshakeFields()),
+                tlsConfiguration: try tlsConfiguration(),
                 logger: logger
             ) { inbound, outbound, _ in
                 let usage = chat ? "/help lists the commands, Ctrl-D closes" : "type a line to send it, Ctrl-D to close"
@@ -114,6 +119,14 @@ struct WSClientCommand: AsyncParsableCommand {
         }
         if failures.isEmpty { return "no address found for \(error.host)" }
         return Set(failures).sorted().joined(separator: "; ")
+    }
+
+    /// The system's trust roots, plus `--cacert`'s certificate when given; nil leaves the default.
+    func tlsConfiguration() throws -> TLSConfiguration? {
+        guard let cacert else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMFile(cacert))]
+        return configuration
     }
 
     /// The handshake fields from `--header` and `--subprotocol`.
