@@ -20,7 +20,8 @@ struct WebPage: Sendable {
             "default-src 'none'",
             "script-src \(scripts)",
             "style-src \(styles)",
-            // 'self' covers ws: and wss: to the same host (CSP Level 3, §6.7.2.8).
+            // 'self' also matches ws: and wss: to the same host in CSP Level 3
+            // (w3.org/TR/CSP3/#match-url-to-source-expression); Safari has since WebKit r292266 (2022).
             "connect-src 'self'",
             "img-src data:",
             "base-uri 'none'",

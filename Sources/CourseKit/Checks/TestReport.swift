@@ -77,7 +77,7 @@ extension TestReport {
     ///   - root: the course root, to show paths relative to it.
     public init(output: String, root: CourseRoot) {
         for rawLine in output.split(separator: "\n") {
-            let line = Self.withoutEscapes(rawLine)
+            let line = rawLine.withoutTerminalEscapes  // in case the tools coloured it
             if let error = Self.compilerError(in: line, root: root) {
                 if !compilerErrors.contains(error) { compilerErrors.append(error) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
@@ -130,21 +130,5 @@ extension TestReport {
         let rest = line[line.index(after: open)...]
         guard let close = rest.firstIndex(of: "\"") else { return nil }
         return String(rest[..<close])
-    }
-
-    /// The line without ANSI escape sequences, in case the tools coloured it.
-    private static func withoutEscapes(_ line: Substring) -> String {
-        var result = ""
-        var inEscape = false
-        for character in line {
-            if character == "\u{1B}" {
-                inEscape = true
-            } else if inEscape {
-                if character.isLetter { inEscape = false }
-            } else {
-                result.append(character)
-            }
-        }
-        return result
     }
 }

@@ -92,18 +92,7 @@ public struct MarkdownRenderer: Sendable {
 
     /// The characters of `text` a terminal shows: all but its escape sequences.
     static func visibleCount(_ text: String) -> Int {
-        var count = 0
-        var inEscape = false
-        for character in text {
-            if character == "\u{1B}" {
-                inEscape = true
-            } else if inEscape {
-                if character.isLetter { inEscape = false }
-            } else {
-                count += 1
-            }
-        }
-        return count
+        text.withoutTerminalEscapes.count
     }
 
     private func heading(_ line: Substring) -> String {

@@ -47,3 +47,21 @@ public struct TerminalStyle: Sendable {
         usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 }
+
+extension StringProtocol {
+    /// The text without its ANSI escape sequences: what a terminal shows of it.
+    var withoutTerminalEscapes: String {
+        var result = ""
+        var inEscape = false
+        for character in self {
+            if character == "\u{1B}" {
+                inEscape = true
+            } else if inEscape {
+                if character.isLetter { inEscape = false }
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
