@@ -7,7 +7,7 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Add, list, disable and remove users.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, Remove.self]
+        subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self, Remove.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -59,6 +59,40 @@ struct UsersCommand: AsyncParsableCommand {
             for user in try await UserStore(try ChatDatabase(path: database.path)).all() {
                 print("\(user.name)\t\(user.scopes.sorted().joined(separator: " "))\(user.isDisabled ? "\tdisabled" : "")")
             }
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a user a new password, read from standard input, and end their sign-ins.",
+            discussion: """
+                Their refresh tokens are revoked, so no sign-in made with the old password is renewed; a \
+                connection already open lasts until its access token expires. To end those at once too, \
+                disable the user and enable them again.
+                """
+        )
+
+        @Argument(help: "The user name.")
+        var name: String
+
+        @Flag(help: "Read the password from standard input.")
+        var passwordStdin = false
+
+        @OptionGroup var database: DatabaseOption
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("Give the password on standard input, with --password-stdin.") }
+        }
+
+        func run() async throws {
+            guard let password = readLine(strippingNewline: true), PasswordHasher.isAcceptable(password, for: name) else {
+                throw CommandFailure("The password must be \(PasswordHasher.rule).")
+            }
+            let users = UserStore(try ChatDatabase(path: database.path))
+            guard try await users.changePassword(of: name, toHash: try await PasswordHasher().hash(password)) else {
+                throw CommandFailure("There is no user named \(name).")
+            }
+            print("Changed \(name)'s password; their refresh tokens are revoked.")
         }
     }
 

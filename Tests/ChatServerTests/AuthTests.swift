@@ -198,6 +198,22 @@ struct AuthTests {
         }
     }
 
+    @Test("After a new password the old one no longer signs in, the new one does, and earlier refresh tokens are dead")
+    func passwordChange() async throws {
+        try await withChatServer(.withTokens()) { live in
+            try await live.addUser("alice")
+            let before = try #require(try await live.signIn("alice")["refresh_token"])
+            let hash = try await PasswordHasher(cost: 4).hash("a brand new secret")
+            #expect(try await live.service.users.changePassword(of: "alice", toHash: hash))
+            #expect(try await live.service.users.changePassword(of: "nobody", toHash: hash) == false)
+
+            #expect(try await live.signIn("alice")["error"] == "invalid_grant")
+            #expect(try await live.signIn("alice", password: "a brand new secret")["access_token"] != nil)
+            let refreshed = try await live.post("/token", [("grant_type", "refresh_token"), ("refresh_token", before)])
+            #expect(refreshed.json["error"] == "invalid_grant")
+        }
+    }
+
     @Test("A revoked refresh token no longer works (RFC 7009)")
     func revocation() async throws {
         try await withChatServer(.withTokens()) { live in

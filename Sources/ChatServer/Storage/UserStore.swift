@@ -68,6 +68,19 @@ public final class UserStore: Sendable {
         }
     }
 
+    /// Gives a user a new password hash and, in the same transaction, revokes their refresh tokens:
+    /// no sign-in made with the old password is renewed.
+    ///
+    /// - Returns: whether there is such a user.
+    @discardableResult
+    public func changePassword(of name: String, toHash passwordHash: String) async throws -> Bool {
+        try await database.write { db in
+            guard try UserRecord.filter(key: name).updateAll(db, Column("passwordHash").set(to: passwordHash)) > 0 else { return false }
+            try db.execute(sql: "UPDATE refreshToken SET revokedAt = ? WHERE user = ? AND revokedAt IS NULL", arguments: [Date(), name])
+            return true
+        }
+    }
+
     /// Removes a user, with their refresh tokens.
     ///
     /// - Returns: whether there was such a user.
