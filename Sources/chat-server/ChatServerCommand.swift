@@ -10,7 +10,7 @@ struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "The course's chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
-        subcommands: [ServeCommand.self, UsersCommand.self],
+        subcommands: [ServeCommand.self, UsersCommand.self, BackupCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 
@@ -20,7 +20,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] {
             print(helpMessage(for: ServeCommand.self))
-            print("\nAccounts: chat-server users --help. Every subcommand: chat-server help.")
+            print("\nAccounts: chat-server users --help. Backups: chat-server backup --help. Every subcommand: chat-server help.")
             return
         }
         do {

@@ -6,7 +6,7 @@ import Foundation
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Add, list, disable and remove users.",
+        abstract: "Add, list, disable and remove users, and set their passwords.",
         subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self, Remove.self]
     )
 

@@ -1,6 +1,7 @@
-import ChatServer
 import TestSupport
 import Testing
+
+@testable import ChatServer
 
 @Suite("Chatting: rooms, history, recovery, direct messages", .serialized)
 struct ChatConversationTests {
@@ -183,6 +184,32 @@ struct ChatConversationTests {
                     bob.send(#"{"type":"join","room":"general"}"#)
                     let received = try await bob.next("joined")
                     #expect(received.messages?.map(\.text) == ["remember me"])
+                }
+            }
+        }
+    }
+
+    @Test("A backup taken while the server runs holds what was said before it, and serves it from a new server")
+    func onlineBackup() async throws {
+        try await withTemporaryDatabase { path in
+            let copy = path + ".backup"
+            try await withChatServer(.testing { $0.databasePath = path }) { live in
+                try await withChatClient(port: live.port, name: "alice") { alice in
+                    alice.send(#"{"type":"join","room":"general"}"#)
+                    _ = try await alice.next("joined")
+                    alice.send(#"{"type":"send","room":"general","text":"before the backup"}"#)
+                    _ = try await alice.next("message")
+                    try live.service.database.backup(to: copy)
+                    #expect(throws: ChatDatabaseError.backupExists(copy)) { try live.service.database.backup(to: copy) }
+                    alice.send(#"{"type":"send","room":"general","text":"after the backup"}"#)
+                    _ = try await alice.next("message")
+                }
+            }
+            try await withChatServer(.testing { $0.databasePath = copy }) { live in
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    bob.send(#"{"type":"join","room":"general"}"#)
+                    let joined = try await bob.next("joined")
+                    #expect(joined.messages?.map(\.text) == ["before the backup"])
                 }
             }
         }

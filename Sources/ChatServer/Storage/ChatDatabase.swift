@@ -37,6 +37,18 @@ public final class ChatDatabase: Sendable {
         return (result.walFrameCount, result.checkpointedFrameCount)
     }
 
+    /// Copies the whole database into a new file, from one consistent snapshot, while the server goes
+    /// on writing: SQLite's online backup reads in one transaction, and in WAL mode a reader never
+    /// holds up the writer. The copy is a single file, without a write-ahead log beside it.
+    ///
+    /// - Parameter path: where the copy goes; a backup never overwrites a file.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else { throw ChatDatabaseError.backupExists(path) }
+        let destination = try DatabaseQueue(path: path)
+        try pool.backup(to: destination)
+        try destination.close()
+    }
+
     /// Whether the database answers a query.
     public func isHealthy() async -> Bool {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
@@ -89,5 +101,16 @@ public final class ChatDatabase: Sendable {
             try db.create(index: "message_recipient_id", on: "message", columns: ["recipient", "id"])
         }
         return migrator
+    }
+}
+
+/// Why the database could not do what it was asked.
+public enum ChatDatabaseError: Error, Equatable, CustomStringConvertible {
+    case backupExists(String)
+
+    public var description: String {
+        switch self {
+        case .backupExists(let path): "\(path) exists already; a backup never overwrites a file."
+        }
     }
 }
