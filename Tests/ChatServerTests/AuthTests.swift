@@ -387,6 +387,20 @@ struct AuthTests {
         }
     }
 
+    @Test("Registrations are limited per client address: past ten an hour, 429 with Retry-After")
+    func registrationLimit() async throws {
+        try await withChatServer(.withTokens { $0.allowsRegistration = true }) { live in
+            for index in 0..<10 {
+                let created = try await live.post("/users", [("username", "user\(index)"), ("password", "long enough secret")]).response
+                #expect(created.status == 201)
+            }
+            let refused = try await live.post("/users", [("username", "one-more"), ("password", "long enough secret")]).response
+            #expect(refused.status == 429)
+            #expect(Int(refused.value("Retry-After") ?? "") ?? 0 > 3000)
+            #expect(try await live.signIn("user0", password: "long enough secret")["access_token"] != nil, "signing in is not held up")
+        }
+    }
+
     @Test("No token reaches the logs, even at trace level")
     func tokensStayOutOfLogs() async throws {
         let logs = CapturedLogs()

@@ -15,6 +15,10 @@ struct OAuthEndpoints: Sendable {
     let tokens: TokenService
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    /// Registrations per client address: each one costs a bcrypt hash and makes an account.
+    let registrations = SlidingWindowLimit(window: 3600, limit: Self.registrationsPerHour)
+    /// How many accounts one address may register in an hour.
+    static let registrationsPerHour = 10
     /// Who a request comes from, for the throttle.
     let clientAddress: ClientAddress
     let allowsRegistration: Bool
@@ -49,10 +53,7 @@ struct OAuthEndpoints: Sendable {
         let form = try await Self.form(TokenForm.self, from: request, context: context)
         switch form.grantType {
         case "password":
-            let address = clientAddress.resolve(
-                peer: context.remoteAddress?.ipAddress,
-                forwardedFor: request.headers[values: .xForwardedFor]
-            )
+            let address = clientAddress(of: request, context: context)
             return try await passwordGrant(form, address: address)
         case "refresh_token":
             return try await refreshGrant(form)
@@ -157,6 +158,15 @@ struct OAuthEndpoints: Sendable {
         guard PasswordHasher.isAcceptable(registration.password, for: registration.username) else {
             throw HTTPError(.badRequest, message: "A password is \(PasswordHasher.rule).")
         }
+        let address = clientAddress(of: request, context: context)
+        if let wait = registrations.retryAfter(address) {
+            throw HTTPError(
+                .tooManyRequests,
+                headers: [.retryAfter: String(Int(wait.rounded(.up)))],
+                message: "Too many sign-ups from this address; try again later."
+            )
+        }
+        registrations.record(address)
         do {
             try await users.add(
                 name: registration.username,
@@ -170,6 +180,11 @@ struct OAuthEndpoints: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Who sent the request, for the limits: the TCP peer, or the client a trusted proxy names.
+    private func clientAddress(of request: Request, context: ChatRequestContext) -> String {
+        clientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor])
+    }
 
     private static func form<Form: Decodable>(_ type: Form.Type, from request: Request, context: ChatRequestContext) async throws -> Form {
         guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else {
