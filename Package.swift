@@ -13,6 +13,7 @@ let hummingbirdWebSocket = Target.Dependency.product(name: "HummingbirdWebSocket
 let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", package: "hummingbird-websocket")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let nioWebSocket = Target.Dependency.product(name: "NIOWebSocket", package: "swift-nio")
 
 /// A lesson is three targets and a suite: the learner's exercise, the reference solution, the executable
 /// that runs the server as it stands at that step, and `LessonNNTests`, which checks either answer.
@@ -45,6 +46,7 @@ let package = Package(
         .executable(name: "wsclient", targets: ["wsclient"]),
         .executable(name: "wsbench", targets: ["wsbench"]),
         .executable(name: "lesson01", targets: ["lesson01"]),
+        .executable(name: "lesson02", targets: ["lesson02"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -175,4 +177,5 @@ let package = Package(
         ),
     ]
         + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
+        + lesson("02", "messages", dependencies: ["LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket])
 )

@@ -87,7 +87,12 @@ public actor ChatTestClient {
 
     /// Sends a text frame of these bytes, UTF-8 or not.
     public nonisolated func sendText(bytes: [UInt8]) {
-        outgoing.yield(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: bytes))))
+        sendFrame(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Sends one frame as it is (masked, as a client's frames are): a fragment, say.
+    public nonisolated func sendFrame(_ frame: WebSocketFrame) {
+        outgoing.yield(.custom(frame))
     }
 
     /// The next message, whatever its type.
