@@ -28,7 +28,9 @@ struct MessageServerTests {
         _ = try await withServer { client in
             client.send(#"{"type":"upper","text":"hello","ref":"1"}"#)
             let upper = try await client.next()
-            #expect(upper.type == "upper" && upper.text == "HELLO" && upper.ref == "1")
+            #expect(upper.type == "upper")
+            #expect(upper.text == "HELLO")
+            #expect(upper.ref == "1")
             client.send("not json")
             let error = try await client.next()
             #expect(error.code == "invalid_json")

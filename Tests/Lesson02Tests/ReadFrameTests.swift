@@ -32,8 +32,11 @@ struct ReadFrameTests {
     func pingPong() throws {
         let ping = try answers.readFrame([0x89, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F])
         let pong = try answers.readFrame([0x8A, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58])
-        #expect(ping?.opcode == 0x9 && ping?.payload == hello)
-        #expect(pong?.opcode == 0xA && pong?.payload == hello)
+        // One expectation each, so that a failure shows the values it compared.
+        #expect(ping?.opcode == 0x9)
+        #expect(ping?.payload == hello)
+        #expect(pong?.opcode == 0xA)
+        #expect(pong?.payload == hello)
     }
 
     @Test("Lengths past 125 come in the next 2 bytes (126) or 8 bytes (127), big-endian")
@@ -43,7 +46,8 @@ struct ReadFrameTests {
         #expect(medium == WireFrame(fin: true, opcode: 0x2, isMasked: false, payload: small, size: 260))
         let large = [UInt8](repeating: 0x2A, count: 65536)
         let big = try answers.readFrame([0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0] + large)
-        #expect(big?.payload.count == 65536 && big?.size == 65546)
+        #expect(big?.payload.count == 65536)
+        #expect(big?.size == 65546)
     }
 
     @Test("Bytes that stop short of a whole frame give nil, wherever they stop")
