@@ -38,6 +38,18 @@ struct TestReportTests {
         #expect(!report.passed)
     }
 
+    @Test("A test's line that follows a fragment of build output on the same line is still read")
+    func interleavedOutput() {
+        let output = """
+            [3/4] Linking Lesson01Tests✘ Test "The RFC's example" recorded an issue at AcceptValueTests.swift:8:6: Caught error: not done yet: x
+            Compiling✘ Test "The RFC's example" failed after 0.003 seconds with 1 issue.
+            \r✘ Suite "Exercise 1: Sec-WebSocket-Accept" failed after 0.004 seconds with 1 issue.
+            """
+        let report = TestReport(output: output, root: root)
+        #expect(report.failures.first?.issues.map(\.description) == ["not done yet: x"])
+        #expect(report.firstFailingExercise == 1)
+    }
+
     @Test("A run where no test ran does not pass")
     func emptyRunFails() {
         #expect(!TestReport(output: "Build complete!", root: root).passed)

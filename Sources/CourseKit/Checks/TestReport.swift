@@ -76,9 +76,11 @@ extension TestReport {
     ///   - output: what `swift test` printed, standard output and standard error together.
     ///   - root: the course root, to show paths relative to it.
     public init(output: String, root: CourseRoot) {
-        for rawLine in output.split(separator: "\n") {
-            let line = rawLine.withoutTerminalEscapes  // in case the tools coloured it
-            if let error = Self.compilerError(in: line, root: root) {
+        for rawLine in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let fullLine = rawLine.withoutTerminalEscapes  // in case the tools coloured it
+            // Build output and test output share the pipe: a test's line may follow a fragment of another.
+            let line = Self.markers.compactMap { fullLine.firstRange(of: $0)?.lowerBound }.min().map { String(fullLine[$0...]) } ?? fullLine
+            if let error = Self.compilerError(in: fullLine, root: root) {
                 if !compilerErrors.contains(error) { compilerErrors.append(error) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
                 outcome(named: name) { $0.issues.append(Self.issue(in: line)) }
@@ -93,6 +95,9 @@ extension TestReport {
             }
         }
     }
+
+    /// How Swift Testing starts the lines this reads.
+    private static let markers = ["✘ Test \"", "✔ Test \"", "✘ Suite \"", "✔ Suite \""]
 
     private mutating func outcome(named name: String, _ change: (inout TestOutcome) -> Void) {
         if let index = tests.firstIndex(where: { $0.name == name }) {
