@@ -47,6 +47,7 @@ let package = Package(
         .executable(name: "wsbench", targets: ["wsbench"]),
         .executable(name: "lesson01", targets: ["lesson01"]),
         .executable(name: "lesson02", targets: ["lesson02"]),
+        .executable(name: "lesson03", targets: ["lesson03"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -178,4 +179,12 @@ let package = Package(
     ]
         + lesson("01", "handshake", dependencies: ["ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, crypto])
         + lesson("02", "messages", dependencies: ["LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket])
+        + lesson(
+            "03",
+            "disconnects",
+            dependencies: [
+                "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        )
 )

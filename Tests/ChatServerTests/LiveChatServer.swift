@@ -45,13 +45,3 @@ func withChatServer<Value: Sendable>(
         return try await withChatServer(configuration, logger: logger, body)
     }
 }
-
-/// Waits until `condition` holds, for state that settles a moment after a client sees the event.
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else { return false }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return true
-}
