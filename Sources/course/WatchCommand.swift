@@ -24,11 +24,13 @@ struct WatchCommand: ParsableCommand {
             return
         }
         var input = StandardInput()
-        while try !context.check(lesson, against: .exercise) {
+        while true {
+            // Taken before the check, so that a save made while it runs starts the next one.
+            let checked = FolderSnapshot(of: lesson.exercisePath, in: context.root)
+            if try context.check(lesson, against: .exercise) { return }
             print(context.style.dim("\nWatching \(lesson.exercisePath)/: save a file to check again, or press Enter. Ctrl-C stops.\n"))
             fflush(nil)  // the verdict shows now even when the output is a pipe or a file
-            let before = FolderSnapshot(of: lesson.exercisePath, in: context.root)
-            while !input.enterPressed(within: Self.pollInterval), FolderSnapshot(of: lesson.exercisePath, in: context.root) == before {}
+            while !input.enterPressed(within: Self.pollInterval), FolderSnapshot(of: lesson.exercisePath, in: context.root) == checked {}
         }
     }
 }
