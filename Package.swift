@@ -135,7 +135,7 @@ let package = Package(
         // The course: the engine (catalog, progress, rendering, checks), its command, and what lessons share.
         .target(name: "CourseKit", swiftSettings: swiftSettings),
         .executableTarget(name: "course", dependencies: ["CourseKit", argumentParser], swiftSettings: swiftSettings),
-        .target(name: "LessonKit", dependencies: ["ChatServer", argumentParser], swiftSettings: swiftSettings),
+        .target(name: "LessonKit", dependencies: ["ChatServer", argumentParser, hummingbird], swiftSettings: swiftSettings),
 
         // Helpers that more than one suite uses: a raw HTTP client for handshakes the WebSocket client won't send.
         .target(

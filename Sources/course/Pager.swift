@@ -1,3 +1,4 @@
+import CourseKit
 import Foundation
 
 #if canImport(Glibc)
@@ -11,6 +12,12 @@ import Foundation
 /// Foundation's `Process` starts its child in a new session on Linux, where `less` has no terminal to
 /// read keys from and quits at once; so the pager is spawned directly, in this process's session.
 enum Pager {
+    /// Pages `text` when standard output is a terminal and `paging` is on; prints it otherwise.
+    static func show(_ text: String, paging: Bool) {
+        if paging, TerminalStyle.isTerminal(STDOUT_FILENO), page(text) { return }
+        print(text)
+    }
+
     /// Pages `text`; false when there is no `less`, so that the caller prints it instead.
     static func page(_ text: String) -> Bool {
         guard let less = executable(named: "less") else { return false }

@@ -18,9 +18,6 @@ struct ShowCommand: ParsableCommand {
         let text = context.renderer.render(try context.root.read(lesson.textPath))
         context.progress.start(lesson.number)
         try context.save()
-        if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), Pager.page(text) {
-            return
-        }
-        print(text)
+        Pager.show(text, paging: !noPager)
     }
 }

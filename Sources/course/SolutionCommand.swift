@@ -39,9 +39,6 @@ struct SolutionCommand: ParsableCommand {
         let text = context.renderer.render(
             "# Lesson \(lesson.number): the reference solution\n\n" + markdown.joined(separator: "\n")
         )
-        if !noPager, TerminalStyle.isTerminal(STDOUT_FILENO), Pager.page(text) {
-            return
-        }
-        print(text)
+        Pager.show(text, paging: !noPager)
     }
 }

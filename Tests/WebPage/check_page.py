@@ -82,6 +82,12 @@ def enter(page: Page, name: str, password: str | None = PASSWORD) -> None:
     page.click("#signin")
 
 
+def sign_up(page: Page, name: str, password: str = PASSWORD) -> None:
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.click("#signup")
+
+
 def check(description: str) -> None:
     print(f"✔ {description}", flush=True)
 
@@ -98,16 +104,12 @@ def with_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
             page.goto(server.url)
             expect(page.locator("#signup")).to_be_visible(timeout=TIMEOUT_MS)
 
-        alice.fill("#name", "alice")
-        alice.fill("#password", "short")
-        alice.click("#signup")
+        sign_up(alice, "alice", password="short")
         expect(alice.locator("#status")).to_have_text(re.compile(r"^Sign-up failed: [A-Z].*[^}]$"), timeout=TIMEOUT_MS)
         check("a weak password is refused with the server's sentence")
 
         for page, name in ((alice, "alice"), (bob, "bob")):
-            page.fill("#name", name)
-            page.fill("#password", PASSWORD)
-            page.click("#signup")
+            sign_up(page, name)
             expect(page.locator("#status")).to_have_text("Signed up: now enter.", timeout=TIMEOUT_MS)
         check("two people sign up")
 
@@ -151,9 +153,7 @@ def with_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
         server.start()
         carol = faults.watch(browser.new_page())
         carol.goto(server.url)
-        carol.fill("#name", "carol")
-        carol.fill("#password", PASSWORD)
-        carol.click("#signup")
+        sign_up(carol, "carol")
         expect(carol.locator("#status")).to_have_text("Signed up: now enter.", timeout=TIMEOUT_MS)
         enter(carol, "carol")
         expect(carol.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ChatServer
 import Exercise01
-import Hummingbird
 import LessonKit
 import Solution01
 
@@ -18,16 +17,7 @@ struct Lesson01Command: AsyncParsableCommand {
 
     func run() async throws {
         let policy = HandshakePolicy(allowedOrigins: options.allowedOrigins, subprotocols: ["chat.v1", "echo"])
-        let configuration = ApplicationConfiguration(address: .hostname(options.host, port: options.port))
         let build = options.solution ? Solution01.buildEchoServer : Exercise01.buildEchoServer
-        let app: any ApplicationProtocol
-        do {
-            app = try build(policy, configuration)
-        } catch let error as NotDoneYet {
-            print("Lesson 1's server can't start yet: \(error). Check with `swift run course check 1`, or try `--solution`.")
-            throw ExitCode.failure
-        }
-        print("Lesson 1 with \(options.author): ws://\(options.host):\(options.port)/ws (Ctrl-C stops it)")
-        try await app.runService()
+        try await options.serve(lesson: 1) { configuration in try build(policy, configuration) }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Exercise03
 import Foundation
-import Hummingbird
 import LessonKit
 import Solution03
 
@@ -20,22 +19,14 @@ struct Lesson03Command: AsyncParsableCommand {
     var pingInterval = 10
 
     func run() async throws {
-        let configuration = ApplicationConfiguration(address: .hostname(options.host, port: options.port))
         let registry: any ConnectionRegistry = options.solution ? Solution03.Registry() : Exercise03.Registry()
         let build = options.solution ? Solution03.buildPresenceServer : Exercise03.buildPresenceServer
-        let app: any ApplicationProtocol
-        do {
-            _ = try registry.connectionCount()
-            app = try build(registry, .seconds(pingInterval), configuration)
-        } catch let error as NotDoneYet {
-            print("Lesson 3's server can't start yet: \(error). Check with `swift run course check 3`, or try `--solution`.")
-            throw ExitCode.failure
-        }
-        print("Lesson 3 with \(options.author): ws://\(options.host):\(options.port)/ws?name=NAME (Ctrl-C stops it)")
         // The registry as it changes: what a presence list would show.
         let watch = Task {
             var last: [String]? = nil
             while !Task.isCancelled {
+                // First, a moment for the server to start and say where it listens.
+                try await Task.sleep(for: .milliseconds(200))
                 let online = try registry.online()
                 if online != last {
                     let count = try registry.connectionCount()
@@ -43,10 +34,12 @@ struct Lesson03Command: AsyncParsableCommand {
                     last = online
                     fflush(nil)  // shown at once, even when the output is a file
                 }
-                try await Task.sleep(for: .milliseconds(200))
             }
         }
         defer { watch.cancel() }
-        try await app.runService()
+        try await options.serve(lesson: 3, path: "/ws?name=NAME") { configuration in
+            _ = try registry.connectionCount()
+            return try build(registry, .seconds(pingInterval), configuration)
+        }
     }
 }
