@@ -170,8 +170,15 @@ public func withChatClient<Value: Sendable>(
     ) { inbound, outbound, _ in
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for try await message in inbound.messages(maxSize: 1 << 22) {
-                    if case .text(let text) = message { await client.deliver(text) }
+                // Ended however it ends: a reader that throws (a reset, say) must not leave the test
+                // waiting for a close that has already happened.
+                do {
+                    for try await message in inbound.messages(maxSize: 1 << 22) {
+                        if case .text(let text) = message { await client.deliver(text) }
+                    }
+                } catch {
+                    await client.markClosed()
+                    throw error
                 }
                 await client.markClosed()
             }

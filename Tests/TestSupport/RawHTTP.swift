@@ -128,6 +128,45 @@ extension RawHTTP {
         }
     }
 
+    /// Opens a WebSocket by hand and returns the first frame the server sends after its `101`: its
+    /// opcode and payload (a server's frames are not masked). For a server that speaks first, such as
+    /// one that closes at once: HummingbirdWSClient can miss a frame that arrives right behind the
+    /// `101` when many connections open at once, and a test must not depend on that.
+    public static func firstFrame(after request: String, port: Int, timeout: Duration = .seconds(5)) async throws -> (opcode: UInt8, payload: [UInt8])
+    {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await withThrowingTaskGroup(of: (opcode: UInt8, payload: [UInt8]).self) { group in
+            group.addTask {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: request))
+                    var received = [UInt8]()
+                    for try await buffer in inbound {
+                        received += buffer.readableBytesView
+                        guard let head = received.firstRange(of: Array("\r\n\r\n".utf8)) else { continue }
+                        let frame = received[head.upperBound...]
+                        // A short frame: two header bytes and a 7-bit length, as a Close frame is.
+                        guard frame.count >= 2, frame.count >= 2 + Int(frame[frame.startIndex + 1] & 0x7F) else { continue }
+                        let length = Int(frame[frame.startIndex + 1] & 0x7F)
+                        return (frame[frame.startIndex] & 0x0F, Array(frame.dropFirst(2).prefix(length)))
+                    }
+                    throw Failure.malformedResponse(String(decoding: received, as: UTF8.self))
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw Failure.timedOut
+            }
+            let frame = try await group.next()!
+            group.cancelAll()
+            return frame
+        }
+    }
+
     /// A client's text frame (RFC 6455 §5.2): final, opcode 1, masked, for payloads under 126 bytes.
     static func maskedTextFrame(_ text: String) -> ByteBuffer {
         let payload = Array(text.utf8)
