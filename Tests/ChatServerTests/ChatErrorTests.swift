@@ -91,9 +91,10 @@ struct ChatErrorTests {
         }
     }
 
-    @Test("A server error inside one connection closes it with 1011, and the others carry on")
+    @Test("A server error inside one connection closes it with 1011 and a reference that the log carries, and the others carry on")
     func serverErrorClosesOnlyThatConnection() async throws {
-        try await withChatServer { live in
+        let logs = CapturedLogs()
+        try await withChatServer(logger: logs.logger) { live in
             try await withChatClient(port: live.port, name: "bob") { bob in
                 bob.send(#"{"type":"join","room":"general"}"#)
                 _ = try await bob.next("joined")
@@ -106,6 +107,9 @@ struct ChatErrorTests {
                     try await alice.waitUntilClosed()
                 }
                 #expect(close?.code == 1011)
+                let reason = close?.reasonText ?? ""
+                let ref = try #require(reason.firstMatch(of: /ref ([0-9A-F]{8})/)?.output.1, "the reason carries a reference: \(reason)")
+                #expect(logs.all.contains { $0.contains("server error") && $0.contains(String(ref)) }, "the log line carries it too")
                 let left = try await bob.next("presence")
                 #expect(left.user == "alice" && left.event == "left")
                 bob.send(#"{"type":"leave","room":"general"}"#)

@@ -51,9 +51,10 @@ struct ChatEndpoint: Sendable {
             }
         }
         let closeAfterServerError: @Sendable (any Error) -> Void = { [logger] error in
-            logger.error("Closing a connection after a server error", metadata: ["error": "\(error)"])
+            let ref = ErrorReference.make()
+            logger.error("Closing a connection after a server error", metadata: ["error": "\(error)", "ref": "\(ref)"])
             // Counted among the closes when its frame is written.
-            outbox.close(.unexpectedServerError, reason: "server error")
+            outbox.close(.unexpectedServerError, reason: "server error (ref \(ref))")
         }
         let grant = Grant(identity)
         var session = ChatSession(
