@@ -17,11 +17,35 @@ let nioWebSocket = Target.Dependency.product(name: "NIOWebSocket", package: "swi
 
 /// A lesson is three targets and a suite: the learner's exercise, the reference solution, the executable
 /// that runs the server as it stands at that step, and `LessonNNTests`, which checks either answer.
-func lesson(_ number: String, _ name: String, dependencies: [Target.Dependency]) -> [Target] {
+///
+/// A lesson whose learner writes tests too keeps them in a `YourTests/` folder of its own, in each of
+/// the exercise and the solution: a target apart, built only into the suite, that runs them against the
+/// lesson's server and against broken ones.
+func lesson(_ number: String, _ name: String, dependencies: [Target.Dependency], yourTests: [Target.Dependency]? = nil) -> [Target] {
     let folder = "\(number)-\(name)"
-    return [
-        .target(name: "Exercise\(number)", dependencies: dependencies, path: "exercises/\(folder)", swiftSettings: swiftSettings),
-        .target(name: "Solution\(number)", dependencies: dependencies, path: "solutions/\(folder)", swiftSettings: swiftSettings),
+    let roles = ["Exercise": "exercises", "Solution": "solutions"]
+    var targets: [Target] = roles.keys.sorted().map { role in
+        .target(
+            name: "\(role)\(number)",
+            dependencies: dependencies,
+            path: "\(roles[role]!)/\(folder)",
+            exclude: yourTests == nil ? [] : ["YourTests"],
+            swiftSettings: swiftSettings
+        )
+    }
+    var suiteDependencies: [Target.Dependency] = [.target(name: "Exercise\(number)"), .target(name: "Solution\(number)"), "TestSupport"]
+    if let yourTests {
+        targets += roles.keys.sorted().map { role in
+            .target(
+                name: "\(role)\(number)YourTests",
+                dependencies: dependencies + yourTests,
+                path: "\(roles[role]!)/\(folder)/YourTests",
+                swiftSettings: swiftSettings
+            )
+        }
+        suiteDependencies += [.target(name: "Exercise\(number)YourTests"), .target(name: "Solution\(number)YourTests")] + yourTests
+    }
+    return targets + [
         .executableTarget(
             name: "lesson\(number)",
             dependencies: [.target(name: "Exercise\(number)"), .target(name: "Solution\(number)"), "LessonKit"],
@@ -29,11 +53,7 @@ func lesson(_ number: String, _ name: String, dependencies: [Target.Dependency])
             exclude: ["README.md", "hints.md"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(
-            name: "Lesson\(number)Tests",
-            dependencies: [.target(name: "Exercise\(number)"), .target(name: "Solution\(number)"), "TestSupport"] + dependencies,
-            swiftSettings: swiftSettings
-        ),
+        .testTarget(name: "Lesson\(number)Tests", dependencies: suiteDependencies + dependencies, swiftSettings: swiftSettings),
     ]
 }
 
@@ -48,6 +68,7 @@ let package = Package(
         .executable(name: "lesson01", targets: ["lesson01"]),
         .executable(name: "lesson02", targets: ["lesson02"]),
         .executable(name: "lesson03", targets: ["lesson03"]),
+        .executable(name: "lesson04", targets: ["lesson04"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -109,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "wsclient",
             dependencies: [
-                webSocketClient,
+                webSocketClient, nioWebSocket,
                 argumentParser,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -135,7 +156,14 @@ let package = Package(
         // The course: the engine (catalog, progress, rendering, checks), its command, and what lessons share.
         .target(name: "CourseKit", swiftSettings: swiftSettings),
         .executableTarget(name: "course", dependencies: ["CourseKit", argumentParser], swiftSettings: swiftSettings),
-        .target(name: "LessonKit", dependencies: ["ChatServer", argumentParser, hummingbird], swiftSettings: swiftSettings),
+        .target(
+            name: "LessonKit",
+            dependencies: [
+                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Helpers that more than one suite uses: a raw HTTP client for handshakes the WebSocket client won't send.
         .target(
@@ -144,7 +172,7 @@ let package = Package(
                 "ChatServer",
                 hummingbird,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                webSocketClient,
+                webSocketClient, nioWebSocket,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -185,6 +213,16 @@ let package = Package(
             dependencies: [
                 "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        )
+        + lesson(
+            "04",
+            "errors",
+            dependencies: ["LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket, .product(name: "Logging", package: "swift-log")],
+            yourTests: [
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                webSocketClient,
             ]
         )
 )

@@ -22,10 +22,13 @@ public struct Received: Decodable, Sendable, Equatable {
     public var text: String?
     public var at: String?
     public var clientID: String?
+    /// How long a `rate_limited` refusal asks the client to wait.
+    public var retryAfterMilliseconds: Int?
 
     enum CodingKeys: String, CodingKey {
         case type, ref, room, members, messages, user, event, code, detail, id, from, to, text, at
         case clientID = "client_id"
+        case retryAfterMilliseconds = "retry_after_ms"
     }
 
     /// A message inside `joined` or `history` has no `type` of its own.
@@ -46,6 +49,7 @@ public struct Received: Decodable, Sendable, Equatable {
         text = try container.decodeIfPresent(String.self, forKey: .text)
         at = try container.decodeIfPresent(String.self, forKey: .at)
         clientID = try container.decodeIfPresent(String.self, forKey: .clientID)
+        retryAfterMilliseconds = try container.decodeIfPresent(Int.self, forKey: .retryAfterMilliseconds)
     }
 }
 

@@ -86,18 +86,22 @@ extension TestReport {
                 outcome(named: name) { $0.issues.append(Self.issue(in: line)) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains(" failed after ") {
                 outcome(named: name) { $0.passed = false }
-            } else if line.hasPrefix("✔ Test \""), let name = Self.quotedName(in: line) {
-                outcome(named: name) { $0.passed = true }
-            } else if line.hasPrefix("✔ Suite \"") || line.hasPrefix("✘ Suite \""), let name = Self.quotedName(in: line),
-                line.contains(" passed after ") || line.contains(" failed after ")
+            } else if line.hasPrefix("✔ Test \"") || line.hasPrefix("━ Test \"") && line.contains(" passed after "),
+                let name = Self.quotedName(in: line)
             {
-                suites.append(SuiteOutcome(name: name, passed: line.hasPrefix("✔")))
+                // "━" marks a pass whose known issues were expected: lesson 4 runs the learner's tests
+                // against broken servers that way.
+                outcome(named: name) { $0.passed = true }
+            } else if line.hasPrefix("✔ Suite \"") || line.hasPrefix("✘ Suite \"") || line.hasPrefix("━ Suite \""),
+                let name = Self.quotedName(in: line), line.contains(" passed after ") || line.contains(" failed after ")
+            {
+                suites.append(SuiteOutcome(name: name, passed: !line.hasPrefix("✘")))
             }
         }
     }
 
     /// How Swift Testing starts the lines this reads.
-    private static let markers = ["✘ Test \"", "✔ Test \"", "✘ Suite \"", "✔ Suite \""]
+    private static let markers = ["✘ Test \"", "✔ Test \"", "━ Test \"", "✘ Suite \"", "✔ Suite \"", "━ Suite \""]
 
     private mutating func outcome(named name: String, _ change: (inout TestOutcome) -> Void) {
         if let index = tests.firstIndex(where: { $0.name == name }) {
