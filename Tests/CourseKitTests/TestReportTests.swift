@@ -41,6 +41,24 @@ struct TestReportTests {
         #expect(report.passed)
     }
 
+    @Test("An expectation's comment, on the line after its issue, comes first in the issue's message")
+    func readsComments() {
+        let output = """
+            ✘ Test "A retry is accepted" recorded an issue at TokenBucketTests.swift:27:9: Expectation failed: (wait → 0.234 seconds) == (.milliseconds(235) → 0.235 seconds)
+            ↳ rounded up to the millisecond
+            ✘ Test "A retry is accepted" recorded an issue at TokenBucketTests.swift:30:9: Issue recorded
+            ↳ an empty bucket must refuse
+            ✘ Test "A retry is accepted" failed after 0.005 seconds with 2 issues.
+            """
+        let report = TestReport(output: output, root: root)
+        #expect(
+            report.failures.first?.issues.map(\.message) == [
+                "rounded up to the millisecond (Expectation failed: (wait → 0.234 seconds) == (.milliseconds(235) → 0.235 seconds))",
+                "an empty bucket must refuse",
+            ]
+        )
+    }
+
     @Test("Compiler errors are read with paths relative to the course")
     func readsCompilerErrors() {
         let output = """

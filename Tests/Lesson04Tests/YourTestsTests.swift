@@ -41,7 +41,9 @@ struct YourTestsTests {
             return
         }
         let broken = try await outcome { try await self.runAll { buildFlawedServer(flaw) } }
-        #expect(broken.failed, "none of your tests failed against a server that \(flaw.testDescription)")
+        if !broken.failed {
+            Issue.record("none of your tests failed against a server that \(flaw.testDescription)")
+        }
     }
 
     func runAll(against server: @escaping @Sendable () throws -> any ApplicationProtocol) async throws {

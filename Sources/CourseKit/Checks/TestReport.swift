@@ -27,7 +27,7 @@ public struct TestReport: Sendable, Equatable {
     /// What a test recorded: the message, and for a parameterized test the arguments it failed with.
     public struct Issue: Sendable, Equatable, CustomStringConvertible {
         public let arguments: String?
-        public let message: String
+        public internal(set) var message: String
         public var description: String { arguments.map { "with \($0): \(message)" } ?? message }
     }
 
@@ -76,6 +76,8 @@ extension TestReport {
     ///   - output: what `swift test` printed, standard output and standard error together.
     ///   - root: the course root, to show paths relative to it.
     public init(output: String, root: CourseRoot) {
+        // The test whose issue was read last, for the comment line that may follow it.
+        var lastIssueOf: String?
         for rawLine in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             let fullLine = rawLine.withoutTerminalEscapes  // in case the tools coloured it
             // Build output and test output share the pipe: a test's line may follow a fragment of another.
@@ -84,6 +86,17 @@ extension TestReport {
                 if !compilerErrors.contains(error) { compilerErrors.append(error) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
                 outcome(named: name) { $0.issues.append(Self.issue(in: line)) }
+                lastIssueOf = name
+            } else if fullLine.hasPrefix("↳ "), let name = lastIssueOf {
+                // The comment of an `#expect`, on the line after its issue: written for the learner, so it
+                // comes first.
+                outcome(named: name) { outcome in
+                    guard let last = outcome.issues.indices.last else { return }
+                    let comment = fullLine.dropFirst(2)
+                    let message = outcome.issues[last].message
+                    // `Issue.record("…")` says only "Issue recorded", and its words come as the comment.
+                    outcome.issues[last].message = message == "Issue recorded" ? String(comment) : "\(comment) (\(message))"
+                }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains(" failed after ") {
                 outcome(named: name) { $0.passed = false }
             } else if line.hasPrefix("✔ Test \"") || line.hasPrefix("━ Test \"") && line.contains(" passed after "),
