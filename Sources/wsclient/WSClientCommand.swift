@@ -184,9 +184,12 @@ actor Session {
 
 /// A line of what the server sent, on standard output at once, even into a pipe, so that
 /// `wsclient … | tee` shows each message as it arrives.
+///
+/// Written straight to the file descriptor: `print` then `fflush(nil)` flushed every stream, standard
+/// input included, and so waited for its lock, which the thread blocked in `readLine()` holds until
+/// the next line is typed; each reply showed only when the next line was sent.
 func say(_ text: String) {
-    print(text)
-    fflush(nil)
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Status lines go to standard error, so that standard output carries only what the server sent.
