@@ -198,7 +198,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
-        .testTarget(name: "WSClientTests", dependencies: ["wsclient", "TestSupport", hummingbird, hummingbirdWebSocket], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WSClientTests",
+            dependencies: ["wsclient", "TestSupport", hummingbird, hummingbirdWebSocket],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "WSBenchTests",
             dependencies: ["wsbench", .product(name: "Histogram", package: "hdrhistogram-swift")],
