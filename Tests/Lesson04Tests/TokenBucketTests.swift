@@ -1,4 +1,5 @@
 import LessonKit
+import TestSupport
 import Testing
 
 /// Exercise 2: the token bucket, driven by a clock the tests hold.
@@ -67,13 +68,13 @@ struct TokenBucketTests {
     func neverMoreThanTheLimit() throws {
         var random = SplitMix64(seed: 0x4C_65_73_73_6F_6E_34)
         for _ in 0..<200 {
-            let limit = RateLimit(rate: Double(random.next(in: 1...400)) / 8, burst: Int(random.next(in: 1...20)), strikes: .max)
+            let limit = RateLimit(rate: Double.random(in: 0.125...50, using: &random), burst: Int.random(in: 1...20, using: &random), strikes: .max)
             let admit = answers.makeBucket(limit)
             var now = Duration.zero
             var accepted: [Duration] = []
             for _ in 0..<300 {
                 // Bursts of sends at once, then pauses of up to two seconds.
-                if random.next(in: 0...3) == 0 { now += .microseconds(Int64(random.next(in: 0...2_000_000))) }
+                if Int.random(in: 0...3, using: &random) == 0 { now += .microseconds(Int64.random(in: 0...2_000_000, using: &random)) }
                 if try admit(now) == .accept { accepted.append(now) }
             }
             for first in accepted.indices {
@@ -88,26 +89,5 @@ struct TokenBucketTests {
                 }
             }
         }
-    }
-}
-
-/// A small seeded generator, so that a failing schedule is the same on every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(in range: ClosedRange<UInt64>) -> UInt64 {
-        range.lowerBound + next() % (range.upperBound - range.lowerBound + 1)
     }
 }
