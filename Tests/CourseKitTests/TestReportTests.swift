@@ -49,6 +49,8 @@ struct TestReportTests {
             ✘ Test "A retry is accepted" recorded an issue at TokenBucketTests.swift:30:9: Issue recorded
             ↳ an empty bucket must refuse
             ✘ Test "A retry is accepted" failed after 0.005 seconds with 2 issues.
+            ✘ Suite "Exercise 2: the token bucket" failed after 0.004 seconds with 2 issues.
+            ↳ /// Exercise 2: the token bucket, driven by a clock the tests hold.
             """
         let report = TestReport(output: output, root: root)
         #expect(

@@ -82,12 +82,16 @@ extension TestReport {
             let fullLine = rawLine.withoutTerminalEscapes  // in case the tools coloured it
             // Build output and test output share the pipe: a test's line may follow a fragment of another.
             let line = Self.markers.compactMap { fullLine.firstRange(of: $0)?.lowerBound }.min().map { String(fullLine[$0...]) } ?? fullLine
+            // A comment belongs to the issue on the line just before it, and to nothing else (a suite's
+            // doc comment follows the suite's line the same way).
+            let commentOf = lastIssueOf
+            lastIssueOf = nil
             if let error = Self.compilerError(in: fullLine, root: root) {
                 if !compilerErrors.contains(error) { compilerErrors.append(error) }
             } else if line.hasPrefix("✘ Test \""), let name = Self.quotedName(in: line), line.contains("\" recorded an issue") {
                 outcome(named: name) { $0.issues.append(Self.issue(in: line)) }
                 lastIssueOf = name
-            } else if fullLine.hasPrefix("↳ "), let name = lastIssueOf {
+            } else if fullLine.hasPrefix("↳ "), let name = commentOf {
                 // The comment of an `#expect`, on the line after its issue: written for the learner, so it
                 // comes first.
                 outcome(named: name) { outcome in
