@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "lesson01", targets: ["lesson01"]),
         .executable(name: "lesson02", targets: ["lesson02"]),
         .executable(name: "lesson03", targets: ["lesson03"]),
+        .executable(name: "lesson05", targets: ["lesson05"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -135,7 +136,14 @@ let package = Package(
         // The course: the engine (catalog, progress, rendering, checks), its command, and what lessons share.
         .target(name: "CourseKit", swiftSettings: swiftSettings),
         .executableTarget(name: "course", dependencies: ["CourseKit", argumentParser], swiftSettings: swiftSettings),
-        .target(name: "LessonKit", dependencies: ["ChatServer", argumentParser, hummingbird], swiftSettings: swiftSettings),
+        .target(
+            name: "LessonKit",
+            dependencies: [
+                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket, nioWebSocket,
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Helpers that more than one suite uses: a raw HTTP client for handshakes the WebSocket client won't send.
         .target(
@@ -184,6 +192,15 @@ let package = Package(
             "disconnects",
             dependencies: [
                 "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        )
+        + lesson(
+            "05",
+            "chat",
+            dependencies: [
+                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket,
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         )
