@@ -184,9 +184,12 @@ actor Session {
 
 /// A line of what the server sent, on standard output at once, even into a pipe, so that
 /// `wsclient … | tee` shows each message as it arrives.
+///
+/// Written to the file descriptor, past stdio: `fflush(nil)` flushes every stream, standard input
+/// included, and so waits for its lock, which the thread reading the next typed line holds while it
+/// waits. A message that arrived while nobody was typing hung the client (the lock stayed taken).
 func say(_ text: String) {
-    print(text)
-    fflush(nil)
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Status lines go to standard error, so that standard output carries only what the server sent.
