@@ -2,6 +2,7 @@ import ChatServer
 import Foundation
 import Hummingbird
 import LessonKit
+import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
@@ -124,27 +125,56 @@ struct ChatEndpointTests {
         }
     }
 
-    @Test("Joining while another client sends: every message arrives once, in joined or live, none missed")
+    @Test("Joining while others send: every message arrives once, in joined or live, none missed and none twice")
     func joinDuringSends() async throws {
         try await withServer { port, _ in
-            let count = 200
-            try await withChatClient(port: port, name: "alice") { alice in
-                alice.send(#"{"type":"join","room":"general"}"#)
-                _ = try await alice.next("joined")
-                for number in 1...count {
-                    alice.send(#"{"type":"send","room":"general","text":"m\#(number)"}"#)
-                }
-                // Joining once a few have gone by, while the rest are being stored.
-                _ = try await alice.next("message")
-                try await withChatClient(port: port, name: "bob") { bob in
-                    bob.send(#"{"type":"join","room":"general","since":0}"#)
-                    var texts = try await bob.next("joined").messages?.map(\.text) ?? []
-                    while !texts.contains("m\(count)") {
-                        let message = try await bob.next(timeout: .seconds(20))
-                        if message.type == "message" { texts.append(message.text ?? "") }
+            let (senders, perSender, joiners) = (4, 100, 12)
+            let acknowledged = NIOLockedValueBox(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for sender in 0..<senders {
+                    group.addTask {
+                        try await withChatClient(port: port, name: "sender\(sender)") { client in
+                            client.send(#"{"type":"join","room":"general"}"#)
+                            _ = try await client.next("joined")
+                            for number in 1...perSender {
+                                client.send(#"{"type":"send","room":"general","text":"s\#(sender)-\#(number)"}"#)
+                            }
+                            var mine = 0
+                            while mine < perSender {
+                                if try await client.next("message", timeout: .seconds(20)).from == "sender\(sender)" {
+                                    mine += 1
+                                    acknowledged.withLockedValue { $0 += 1 }
+                                }
+                            }
+                        }
                     }
-                    #expect(texts == (1...count).map { "m\($0)" }, "each once, in order")
                 }
+                for joiner in 0..<joiners {
+                    group.addTask {
+                        // Each joins at its own point of the stream, while the rest are being stored.
+                        let point = joiner * senders * perSender / joiners
+                        #expect(try await eventually(timeout: .seconds(20)) { acknowledged.withLockedValue { $0 } >= point })
+                        try await withChatClient(port: port, name: "joiner\(joiner)") { client in
+                            client.send(#"{"type":"join","room":"general","since":0}"#)
+                            var texts = try await client.next("joined").messages?.map { $0.text ?? "" } ?? []
+                            // Every message was broadcast before its sender's copy came back: once all
+                            // are back, the answer to a later request comes after the last of them.
+                            #expect(try await eventually(timeout: .seconds(20)) { acknowledged.withLockedValue { $0 } == senders * perSender })
+                            client.send(#"{"type":"history","room":"general","limit":1,"ref":"end"}"#)
+                            while true {
+                                let message = try await client.next(timeout: .seconds(20))
+                                if message.type == "history" { break }
+                                if message.type == "message" { texts.append(message.text ?? "") }
+                            }
+                            #expect(texts.count == senders * perSender && Set(texts).count == texts.count, "joiner \(joiner)")
+                            for sender in 0..<senders {
+                                let theirs = texts.filter { $0.hasPrefix("s\(sender)-") }
+                                #expect(theirs == (1...perSender).map { "s\(sender)-\($0)" }, "joiner \(joiner), sender \(sender)")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
             }
         }
     }
