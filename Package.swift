@@ -199,7 +199,7 @@ let package = Package(
             "05",
             "chat",
             dependencies: [
-                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket,
+                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

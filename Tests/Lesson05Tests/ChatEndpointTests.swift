@@ -196,6 +196,20 @@ struct ChatEndpointTests {
         }
     }
 
+    @Test("A binary message closes the connection with 1003, and the connection is let go")
+    func binaryMessage() async throws {
+        try await withServer { port, rooms in
+            let close = try await withChatClient(port: port, name: "alice") { alice in
+                alice.send(#"{"type":"join","room":"general"}"#)
+                _ = try await alice.next("joined")
+                alice.sendBinary([0x7B, 0x7D])
+                try await alice.waitUntilClosed()
+            }.close
+            #expect(close?.code == 1003)
+            #expect(try await eventually { try rooms.connectionCount() == 0 })
+        }
+    }
+
     @Test("Every connection is let go however it ends: the rooms are empty after the clients leave")
     func lettingGo() async throws {
         try await withServer { port, rooms in

@@ -2,6 +2,7 @@ import ChatServer
 import Hummingbird
 import HummingbirdWebSocket
 import LessonKit
+import NIOWebSocket
 
 /// Exercise 3: the chat server. LessonKit's `buildChatLessonServer` gives the web page, the handshake
 /// and the name from `?name=`; each connection it accepts runs ``handleChatConnection(of:inbound:outbound:rooms:history:)``.
@@ -36,7 +37,7 @@ public func buildChatServer(
 /// - `directs`: an empty `directs` (this server keeps no direct messages); `direct` and `auth`: an
 ///   `error` with code `unknown_type`.
 /// - A message the client got wrong, or about a room it has not joined (`not_member`), is answered with
-///   an `error` event; the connection carries on.
+///   an `error` event; the connection carries on. A binary message closes it with 1003 (lesson 2).
 /// Lesson 5's text, "Exercise 3: the chat endpoint", walks through it.
 ///
 /// - Parameters:

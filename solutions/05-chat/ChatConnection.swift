@@ -2,6 +2,7 @@ import ChatServer
 import Hummingbird
 import HummingbirdWebSocket
 import LessonKit
+import NIOWebSocket
 
 /// Exercise 3, the reference: the chat server, whose every connection ``handleChatConnection(of:inbound:outbound:rooms:history:)`` runs.
 ///
@@ -50,7 +51,11 @@ func handleChatConnection(
             }
         }
         for try await message in inbound.messages(maxSize: 64 * 1024) {
-            guard case .text(let text) = message else { continue }
+            guard case .text(let text) = message else {
+                // chat.v1 is JSON in text frames: a binary message is data this server cannot accept (lesson 2).
+                try await outbound.close(.unacceptableData, reason: "chat.v1 is text only")
+                break
+            }
             do {
                 try await session.handle(try ClientEnvelope(decoding: text))
             } catch let error as ProtocolError {
