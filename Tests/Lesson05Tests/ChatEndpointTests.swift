@@ -23,6 +23,16 @@ struct ChatEndpointTests {
         }
     }
 
+    @Test("The web chat is served at /, and /config.json tells it to sign in by name")
+    func webPage() async throws {
+        try await withServer { port, _ in
+            let page = try await RawHTTP.exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+            #expect(page.status == 200 && page.body.contains("chat.v1"))
+            let config = try await RawHTTP.exchange("GET /config.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+            #expect(config.status == 200 && config.body.contains(#""authentication":"anonymous""#))
+        }
+    }
+
     @Test("join answers with the members and the room's messages; send comes back to the sender with its ref and reaches the room")
     func joinAndSend() async throws {
         try await withServer { port, _ in
