@@ -69,6 +69,7 @@ let package = Package(
         .executable(name: "lesson02", targets: ["lesson02"]),
         .executable(name: "lesson03", targets: ["lesson03"]),
         .executable(name: "lesson04", targets: ["lesson04"]),
+        .executable(name: "lesson05", targets: ["lesson05"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -159,8 +160,9 @@ let package = Package(
         .target(
             name: "LessonKit",
             dependencies: [
-                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket,
+                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket, nioWebSocket,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -227,6 +229,15 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 webSocketClient,
+            ]
+        )
+        + lesson(
+            "05",
+            "chat",
+            dependencies: [
+                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         )
 )

@@ -9,7 +9,7 @@ extension ChatService {
     func makeApplication() throws -> some ApplicationProtocol {
         let router = Router(context: ChatRequestContext.self)
         oauth?.add(to: router)
-        let page = WebPage(html: String(buffer: try Self.resource("index.html")))
+        let page = try WebPage.chat()
         let asyncAPI = try Self.resource("asyncapi.yaml")
         router.get("/") { _, _ in Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body)) }
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }

@@ -8,9 +8,17 @@ import NIOCore
 ///
 /// The page is one file with its script and style inline (no build step), so the policy names their
 /// hashes rather than allowing inline code in general: an injected `<script>` would not run.
-struct WebPage: Sendable {
-    let body: ByteBuffer
-    let headers: HTTPFields
+public struct WebPage: Sendable {
+    public let body: ByteBuffer
+    public let headers: HTTPFields
+
+    /// The web chat, as the server serves it at `/`; public so that a lesson's server can serve it too.
+    public static func chat() throws -> WebPage {
+        guard let url = Bundle.module.url(forResource: "index.html", withExtension: nil, subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "index.html"])
+        }
+        return WebPage(html: try String(contentsOf: url, encoding: .utf8))
+    }
 
     init(html: String) {
         body = ByteBuffer(string: html)
