@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The web chat page, used as a person would use it: in headless Chromium, against a live chat-server.
 
-Usage: check_page.py CHAT_SERVER_BINARY
+Usage: check_page.py CHAT_SERVER_BINARY [LESSON05_BINARY]
 
 Starts the server on a free port with a fresh SQLite file, signs people up and in through the page,
 chats between pages, restarts the server under them, and checks what each page shows. Exits non-zero
-at the first check that fails. Run by Tests/WebPage/run, which installs Playwright first.
+at the first check that fails. With lesson 5's executable, checks that its server serves the same page
+too. Run by Tests/WebPage/run, which installs Playwright first.
 """
 
 import os
@@ -195,8 +196,46 @@ def without_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
         server.stop()
 
 
+def lesson05(browser, binary: str, folder: str, faults: Faults) -> None:
+    """Lesson 5's server (the reference) serves the same page: two people chat by name, the server
+    restarts under them, someone speaks meanwhile, and both pages catch up with `since`, nothing twice."""
+    server = Server(binary, ["--solution", "--database", os.path.join(folder, "lesson05.sqlite")])
+    server.start()
+    try:
+        erin, frank = faults.watch(browser.new_page()), faults.watch(browser.new_page())
+        for page, name in ((erin, "erin"), (frank, "frank")):
+            page.goto(server.url)
+            enter(page, name, password=None)
+            expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=TIMEOUT_MS)
+            expect(page.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)
+        expect(erin.locator("#members")).to_contain_text("frank", timeout=TIMEOUT_MS)
+        erin.fill("#text", "hello frank")
+        erin.press("#text", "Enter")
+        expect(log_lines(frank, "hello frank")).to_have_count(1, timeout=TIMEOUT_MS)
+        check("lesson 5's server: two pages chat in a room by name")
+
+        server.stop()
+        server.start()
+        gina = faults.watch(browser.new_page())
+        gina.goto(server.url)
+        enter(gina, "gina", password=None)
+        expect(gina.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)
+        gina.fill("#text", "while you were away")
+        gina.press("#text", "Enter")
+        expect(log_lines(gina, "while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
+        for page, name in ((erin, "erin"), (frank, "frank")):
+            expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=40_000)
+            expect(log_lines(page, "while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
+            expect(log_lines(page, "hello frank")).to_have_count(1, timeout=TIMEOUT_MS)
+        check("lesson 5's server: after a restart both pages rejoin with since and show what they missed, once")
+    finally:
+        if server.process.poll() is None:
+            server.stop()
+
+
 def main() -> None:
     binary = sys.argv[1]
+    lesson_binary = sys.argv[2] if len(sys.argv) > 2 else None
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         # Root in a container has no user namespaces for Chromium's sandbox.
@@ -205,6 +244,8 @@ def main() -> None:
         try:
             with_accounts(browser, binary, folder, faults)
             without_accounts(browser, binary, folder, faults)
+            if lesson_binary:
+                lesson05(browser, lesson_binary, folder, faults)
         finally:
             browser.close()
         if faults.seen:
