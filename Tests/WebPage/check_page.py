@@ -89,6 +89,22 @@ def sign_up(page: Page, name: str, password: str = PASSWORD) -> None:
     page.click("#signup")
 
 
+def say(page: Page, text: str) -> None:
+    """Types a line and waits until the page shows it confirmed, once."""
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    expect(log_lines(page, text)).to_have_count(1, timeout=TIMEOUT_MS)
+
+
+def expect_caught_up(pages: dict[str, Page], lines: list[str]) -> None:
+    """Each page reconnects on its own, with backoff, asks for what it missed with `since`, and then
+    shows each line once."""
+    for name, page in pages.items():
+        expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=40_000)
+        for line in lines:
+            expect(log_lines(page, line)).to_have_count(1, timeout=TIMEOUT_MS)
+
+
 def check(description: str) -> None:
     print(f"✔ {description}", flush=True)
 
@@ -158,18 +174,11 @@ def with_accounts(browser, binary: str, folder: str, faults: Faults) -> None:
         expect(carol.locator("#status")).to_have_text("Signed up: now enter.", timeout=TIMEOUT_MS)
         enter(carol, "carol")
         expect(carol.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)
-        carol.fill("#text", "said while you were away")
-        carol.press("#text", "Enter")
-        expect(log_lines(carol, "said while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
+        say(carol, "said while you were away")
         carol.fill("#text", "/dm bob for bob only")
         carol.press("#text", "Enter")
         expect(log_lines(carol, "for bob only")).to_have_count(1, timeout=TIMEOUT_MS)
-        # The pages come back on their own, with backoff, and ask for what they missed with `since`.
-        for page, name in ((alice, "alice"), (bob, "bob")):
-            expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=40_000)
-            expect(log_lines(page, "said while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
-            expect(log_lines(page, "hello from alice")).to_have_count(1, timeout=TIMEOUT_MS)
-            expect(log_lines(page, "just between us")).to_have_count(1, timeout=TIMEOUT_MS)
+        expect_caught_up({"alice": alice, "bob": bob}, ["said while you were away", "hello from alice", "just between us"])
         expect(log_lines(bob, "for bob only")).to_have_count(1, timeout=TIMEOUT_MS)
         expect(log_lines(alice, "for bob only")).to_have_count(0)
         check("after a restart both pages reconnect and show what was said meanwhile, with nothing twice")
@@ -209,8 +218,7 @@ def lesson05(browser, binary: str, folder: str, faults: Faults) -> None:
             expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=TIMEOUT_MS)
             expect(page.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)
         expect(erin.locator("#members")).to_contain_text("frank", timeout=TIMEOUT_MS)
-        erin.fill("#text", "hello frank")
-        erin.press("#text", "Enter")
+        say(erin, "hello frank")
         expect(log_lines(frank, "hello frank")).to_have_count(1, timeout=TIMEOUT_MS)
         check("lesson 5's server: two pages chat in a room by name")
 
@@ -220,13 +228,8 @@ def lesson05(browser, binary: str, folder: str, faults: Faults) -> None:
         gina.goto(server.url)
         enter(gina, "gina", password=None)
         expect(gina.locator("#text")).to_be_enabled(timeout=TIMEOUT_MS)
-        gina.fill("#text", "while you were away")
-        gina.press("#text", "Enter")
-        expect(log_lines(gina, "while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
-        for page, name in ((erin, "erin"), (frank, "frank")):
-            expect(page.locator("#status")).to_have_text(f"Connected as {name}", timeout=40_000)
-            expect(log_lines(page, "while you were away")).to_have_count(1, timeout=TIMEOUT_MS)
-            expect(log_lines(page, "hello frank")).to_have_count(1, timeout=TIMEOUT_MS)
+        say(gina, "while you were away")
+        expect_caught_up({"erin": erin, "frank": frank}, ["while you were away", "hello frank"])
         check("lesson 5's server: after a restart both pages rejoin with since and show what they missed, once")
     finally:
         if server.process.poll() is None:
