@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "wsclient",
             dependencies: [
-                webSocketClient, nioWebSocket,
+                webSocketClient,
                 argumentParser,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,7 +174,7 @@ let package = Package(
                 "ChatServer",
                 hummingbird,
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                webSocketClient, nioWebSocket,
+                webSocketClient,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
