@@ -10,7 +10,7 @@ struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat-server",
         abstract: "The course's chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
-        subcommands: [ServeCommand.self, UsersCommand.self, BackupCommand.self],
+        subcommands: [ServeCommand.self, UsersCommand.self, BackupCommand.self, EchoCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

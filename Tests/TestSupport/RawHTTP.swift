@@ -131,9 +131,14 @@ extension RawHTTP {
     /// Opens a WebSocket by hand and returns the first frame the server sends after its `101`: its
     /// opcode and payload (a server's frames are not masked). For a server that speaks first, such as
     /// one that closes at once: HummingbirdWSClient can miss a frame that arrives right behind the
-    /// `101` when many connections open at once, and a test must not depend on that.
-    public static func firstFrame(after request: String, port: Int, timeout: Duration = .seconds(5)) async throws -> (opcode: UInt8, payload: [UInt8])
-    {
+    /// `101` when many connections open at once, and a test must not depend on that. `bytes`, sent
+    /// right behind the request, can be frames no WebSocket client would send (unmasked, say).
+    public static func firstFrame(
+        after request: String,
+        thenSending bytes: [UInt8] = [],
+        port: Int,
+        timeout: Duration = .seconds(5)
+    ) async throws -> (opcode: UInt8, payload: [UInt8]) {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -144,6 +149,7 @@ extension RawHTTP {
             group.addTask {
                 try await channel.executeThenClose { inbound, outbound in
                     try await outbound.write(ByteBuffer(string: request))
+                    if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
                     var received = [UInt8]()
                     for try await buffer in inbound {
                         received += buffer.readableBytesView
