@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatServer
+import Foundation
 import NIOCore
 
 /// `chat-server echo`: the chat server's WebSocket connection handler with an echo in place of the
@@ -27,7 +28,8 @@ struct EchoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let channel = try await ConformanceEcho.start(host: host, port: port, maxMessageSize: maxMessageSize)
-        print("Echo on ws://\(host):\(channel.localAddress?.port ?? port)/ (Ctrl-C stops it)")
+        // Written at once, even into a file: a script waits for this line to learn the port.
+        FileHandle.standardOutput.write(Data("Echo on ws://\(host):\(channel.localAddress?.port ?? port)/ (Ctrl-C stops it)\n".utf8))
         try await channel.closeFuture.get()
     }
 }
