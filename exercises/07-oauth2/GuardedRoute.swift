@@ -29,5 +29,5 @@ public func authorize(_ request: HTTPRequest, verifier: any AccessTokenVerifying
 /// (RFC 6455 §7.4.1: a policy violation, never an HTTP status as a close code).
 public func guardedConnection(_ access: VerifiedAccess, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
     // TODO: answer each message with the user's name, and close with 1008 when the token expires. Then delete the line below.
-    throw NotDoneYet("reply as the token's user, and close with 1008 when the token expires: guardedConnection, in GuardedRoute.swift")
+    throw NotDoneYet("reply as the token's user, close with 1008 at expiry: guardedConnection, in GuardedRoute.swift")
 }
