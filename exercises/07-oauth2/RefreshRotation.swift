@@ -1,7 +1,7 @@
 import Foundation
 import LessonKit
 
-/// Exercise 4: redeem a refresh token in `table`, rotating it (RFC 6749 §6, RFC 9700 §4.14.2).
+/// Exercise 4: redeem a refresh token in `table`, rotating it (RFC 6749 §6 and §10.4, RFC 9700 §4.14.2).
 ///
 /// - A token the table holds, unused, unrevoked and unexpired at `now`: mark it used at `now`, add
 ///   `next` in its place (same user, same family, expiring the table's `lifetime` after `now`), and

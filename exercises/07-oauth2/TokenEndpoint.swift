@@ -15,7 +15,7 @@ import NIOCore
 ///   password or an unknown user, in the same words), `invalid_scope`.
 /// - Every answer carries `Cache-Control: no-store` (§5.1).
 /// - An unknown user costs one bcrypt verification, as a known one does, so that the time of the
-///   answer does not tell which names exist (lesson 7's text, "Exercise 2").
+///   answer does not tell which names exist (RFC 6749 §4.3.2 and §10.10; lesson 7's text, "Exercise 2").
 public struct TokenEndpoint: TokenResponding {
     /// An endpoint that signs in `accounts` with `hasher` and issues tokens from `issuer`, each valid for `lifetime`.
     public init(accounts: any UserAccounts, hasher: any PasswordHashing, issuer: AccessTokenIssuer, lifetime: Duration = .seconds(900)) async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import LessonKit
 
-/// Exercise 4, the reference: redeems a refresh token in `table`, rotating it (RFC 9700 §4.14.2).
+/// Exercise 4, the reference: redeems a refresh token in `table`, rotating it (RFC 6749 §6 and §10.4, RFC 9700 §4.14.2).
 ///
 /// A good token is marked used and `next` is issued in its place, in the same family, for as long
 /// as the table's lifetime from `now`. A used token presented again revokes its whole family.
