@@ -14,6 +14,7 @@ let webSocketClient = Target.Dependency.product(name: "HummingbirdWSClient", pac
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let nioWebSocket = Target.Dependency.product(name: "NIOWebSocket", package: "swift-nio")
+let jwtKit = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
 
 /// A lesson is three targets and a suite: the learner's exercise, the reference solution, the executable
 /// that runs the server as it stands at that step, and `LessonNNTests`, which checks either answer.
@@ -70,6 +71,7 @@ let package = Package(
         .executable(name: "lesson03", targets: ["lesson03"]),
         .executable(name: "lesson04", targets: ["lesson04"]),
         .executable(name: "lesson05", targets: ["lesson05"]),
+        .executable(name: "lesson07", targets: ["lesson07"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
     dependencies: [
@@ -160,7 +162,7 @@ let package = Package(
         .target(
             name: "LessonKit",
             dependencies: [
-                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket, nioWebSocket,
+                "ChatServer", argumentParser, hummingbird, hummingbirdWebSocket, nioWebSocket, jwtKit,
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -238,6 +240,17 @@ let package = Package(
                 "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        )
+        + lesson(
+            "07",
+            "oauth2",
+            dependencies: [
+                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket, jwtKit, crypto, webSocketClient,
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         )
 )

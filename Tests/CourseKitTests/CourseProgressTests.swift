@@ -46,4 +46,24 @@ struct CourseProgressTests {
             #expect(!root.exists(CourseProgress.fileName))
         }
     }
+
+    @Test("A gap in the numbering (lessons 1, 2 and 7): the catalog lists what is there, and the next lesson skips the gap")
+    func gapInTheNumbering() throws {
+        try withTemporaryRoot { root in
+            for folder in ["01-handshake", "02-messages", "07-oauth2"] {
+                try FileManager.default.createDirectory(atPath: root.path("lessons/\(folder)"), withIntermediateDirectories: true)
+                try "# Lesson — \(folder)\n".write(toFile: root.path("lessons/\(folder)/README.md"), atomically: true, encoding: .utf8)
+            }
+            let catalog = try LessonCatalog(root: root)
+            #expect(catalog.lessons.map(\.number) == [1, 2, 7])
+            #expect(throws: CourseError.noSuchLesson(6, available: [1, 2, 7])) { try catalog.lesson(6) }
+            #expect(try catalog.lesson(7).suite == "Lesson07Tests")
+            var progress = CourseProgress()
+            progress.update(1) { $0.status = .done }
+            progress.update(2) { $0.status = .done }
+            #expect(progress.next(in: catalog)?.number == 7)
+            progress.update(7) { $0.status = .done }
+            #expect(progress.next(in: catalog) == nil)
+        }
+    }
 }
