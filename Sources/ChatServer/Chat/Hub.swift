@@ -23,6 +23,9 @@ public final class Hub: Sendable {
     private struct State {
         var members: [ConnectionID: Member] = [:]
         var rooms: [String: Set<ConnectionID>] = [:]
+        /// Each user's connections: a direct message, a presence check or closing a user's
+        /// connections visits these, never every connection or a whole room.
+        var connectionsOfUser: [String: Set<ConnectionID>] = [:]
         var nextID = 0
 
         func users(in room: String) -> [String] {
@@ -33,8 +36,12 @@ public final class Hub: Sendable {
             rooms[room, default: []].filter { $0 != excluded }.compactMap { members[$0]?.outbox }
         }
 
+        func outboxes(of users: Set<String>, except excluded: ConnectionID? = nil) -> [Outbox] {
+            users.flatMap { connectionsOfUser[$0, default: []] }.filter { $0 != excluded }.compactMap { members[$0]?.outbox }
+        }
+
         func isPresent(_ user: String, in room: String) -> Bool {
-            rooms[room, default: []].contains { members[$0]?.user == user }
+            connectionsOfUser[user, default: []].contains { members[$0]?.rooms.contains(room) == true }
         }
     }
 
@@ -54,6 +61,7 @@ public final class Hub: Sendable {
             let id = ConnectionID(value: state.nextID)
             state.nextID += 1
             state.members[id] = Member(user: user, outbox: outbox)
+            state.connectionsOfUser[user, default: []].insert(id)
             return id
         }
     }
@@ -65,7 +73,11 @@ public final class Hub: Sendable {
         for room in rooms {
             leave(id, room: room)
         }
-        _ = state.withLockedValue { $0.members.removeValue(forKey: id) }
+        state.withLockedValue { state in
+            guard let user = state.members.removeValue(forKey: id)?.user else { return }
+            state.connectionsOfUser[user]?.remove(id)
+            if state.connectionsOfUser[user]?.isEmpty == true { state.connectionsOfUser[user] = nil }
+        }
     }
 
     /// Adds a connection to a room.
@@ -115,21 +127,17 @@ public final class Hub: Sendable {
 
     /// Sends a message to every connection of these users but one, encoding it once.
     func deliver(_ message: ServerMessage, toUsers users: Set<String>, except excluded: ConnectionID? = nil) {
-        let outboxes = state.withLockedValue { state in
-            state.members.filter { $0.key != excluded && users.contains($0.value.user) }.map(\.value.outbox)
-        }
-        fanOut(message, to: outboxes)
+        fanOut(message, to: state.withLockedValue { $0.outboxes(of: users, except: excluded) })
     }
 
     /// The users with at least one connection.
     var connectedUsers: Set<String> {
-        state.withLockedValue { Set($0.members.values.map(\.user)) }
+        state.withLockedValue { Set($0.connectionsOfUser.keys) }
     }
 
     /// Closes every connection of these users, after what is queued for each.
     func close(users: Set<String>, _ code: WebSocketErrorCode, reason: String) {
-        let outboxes = state.withLockedValue { state in state.members.values.filter { users.contains($0.user) }.map(\.outbox) }
-        for outbox in outboxes {
+        for outbox in state.withLockedValue({ $0.outboxes(of: users) }) {
             outbox.close(code, reason: reason)
         }
     }
