@@ -1,4 +1,4 @@
-public import ChatServer
+import ChatServer
 public import Hummingbird
 public import HummingbirdWebSocket
 import NIOCore

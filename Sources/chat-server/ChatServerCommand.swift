@@ -112,9 +112,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Store no messages: for measuring the fan-out alone (joins recover nothing, resends are not recognised).")
     var noHistory = false
 
-    @Flag(help: "Let clients negotiate permessage-deflate (RFC 7692); off by default, see docs/server.md.")
-    var compression = false
-
     @Flag(help: "Let anyone register with POST /users.")
     var allowRegistration = false
 
@@ -178,7 +175,6 @@ struct ServeCommand: AsyncParsableCommand {
             maxQueuedMessages: maxQueuedMessages,
             maxQueuedBytes: maxQueuedBytes,
             keepsHistory: !noHistory,
-            allowsCompression: compression,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
         var logger = Logger(label: "chat-server")

@@ -26,7 +26,9 @@ public enum ConformanceEcho {
                     shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture([:]) },
                     upgradePipelineHandler: { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            let handler = WebSocketConnectionHandler(session: EchoSession(), maxMessageSize: maxMessageSize)
+                            // The outbox stays empty: an echo answers each message at once.
+                            let outbox = Outbox(bounds: .init(messages: 1, bytes: 1))
+                            let handler = WebSocketConnectionHandler(session: EchoSession(), outbox: outbox, maxMessageSize: maxMessageSize)
                             try channel.pipeline.syncOperations.addHandler(handler)
                         }
                     }

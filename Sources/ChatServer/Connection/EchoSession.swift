@@ -2,8 +2,12 @@
 ///
 /// It has no chat in it, so that a conformance suite (Autobahn|Testsuite) tests exactly the
 /// connection handler the chat server's connections run on.
-struct EchoSession: ConnectionSession {
+final class EchoSession: ConnectionSession {
+    func opened(_ connection: ConnectionControl) {}
+
     func received(_ message: WebSocketProtocol.Message) -> [ConnectionSessionAction] {
         [.send(message)]
     }
+
+    func closed() {}
 }

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import HummingbirdCore
+import HummingbirdCore
 public import NIOCore
 
 /// The request context of the chat server's HTTP routes: Hummingbird's basic one, plus the client's

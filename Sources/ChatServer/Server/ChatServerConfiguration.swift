@@ -34,10 +34,6 @@ public struct ChatServerConfiguration: Sendable {
     public var maxQueuedBytes: Int
     /// Whether messages are stored; off only to measure the fan-out alone (see ``MessageStore``).
     public var keepsHistory: Bool
-    /// Whether clients may negotiate permessage-deflate (RFC 7692). Off by default: it saves bandwidth
-    /// on text-heavy traffic but costs CPU for every message and a zlib context in each direction of
-    /// every connection, and compressed secrets next to attacker-chosen text can leak their length.
-    public var allowsCompression: Bool
     /// How clients prove who they are.
     public var authentication: Authentication
     /// How long an access token lives.
@@ -67,7 +63,6 @@ public struct ChatServerConfiguration: Sendable {
         maxQueuedMessages: Int = 1024,
         maxQueuedBytes: Int = 4 << 20,
         keepsHistory: Bool = true,
-        allowsCompression: Bool = false,
         authentication: Authentication = .tokens(signedWith: .randomForDevelopment()),
         accessTokenLifetime: Duration = .seconds(15 * 60),
         allowsRegistration: Bool = false,
@@ -88,7 +83,6 @@ public struct ChatServerConfiguration: Sendable {
         self.maxQueuedMessages = maxQueuedMessages
         self.maxQueuedBytes = maxQueuedBytes
         self.keepsHistory = keepsHistory
-        self.allowsCompression = allowsCompression
         self.authentication = authentication
         self.accessTokenLifetime = accessTokenLifetime
         self.allowsRegistration = allowsRegistration

@@ -1,7 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdWSCompression
-import HummingbirdWebSocket
 import NIOCore
 
 extension ChatService {
@@ -37,35 +35,47 @@ extension ChatService {
             return response
         }
 
-        let endpoint = ChatEndpoint(hub: hub, store: store, identity: identity, tokens: oauth?.tokens, metrics: metrics, configuration: configuration)
-        let webSocketRouter = Router(context: ChatWebSocketContext.self)
-        webSocketRouter.ws("/ws") { inbound, outbound, context in
-            try await endpoint.run(inbound: inbound, outbound: outbound, context: context)
-        }
-
         let handshake = ChatHandshake(
             policy: configuration.handshakePolicy,
             identity: identity,
             hub: hub,
-            maxConnections: configuration.maxConnections
-        )
-        // A compressed frame may not inflate past the message limit: no decompression bombs.
-        let compression: [WebSocketExtensionFactory] =
-            configuration.allowsCompression ? [.perMessageDeflate(maxDecompressedFrameSize: configuration.maxMessageSize)] : []
-        let webSocket = WebSocketServerConfiguration(
-            maxFrameSize: configuration.maxMessageSize,
-            extensions: compression,
-            // Without compression, each connection's FrameWriter pings from its event loop instead.
-            autoPing: configuration.allowsCompression ? .enabled(timePeriod: configuration.pingInterval) : .disabled,
-            validateUTF8: true
+            maxConnections: configuration.maxConnections,
+            serve: connectionHandler()
         )
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter, configuration: .init(ws: webSocket), guardedBy: handshake.decide),
+            server: .eventLoopWebSockets(maxFrameSize: configuration.maxMessageSize, decide: handshake.decide),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-server"),
             onServerRunning: onServerRunning,
             logger: logger
         )
+    }
+
+    /// What serves a client's connection once its handshake is accepted: a ``ChatConnection`` under
+    /// a ``WebSocketConnectionHandler``, on the channel's event loop.
+    private func connectionHandler() -> @Sendable (Identity) -> EventLoopWebSocketChannel.MakeHandler {
+        let services = ChatConnection.Services(hub: hub, store: store, tokens: oauth?.tokens, metrics: metrics)
+        let configuration = configuration
+        return { identity in
+            { channel, logger in
+                let outbox = Outbox(bounds: .init(messages: configuration.maxQueuedMessages, bytes: configuration.maxQueuedBytes))
+                let limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst, strikes: configuration.rateStrikes)
+                let connection = ChatConnection(
+                    identity: identity,
+                    limiter: limiter,
+                    services: services,
+                    outbox: outbox,
+                    eventLoop: channel.eventLoop,
+                    logger: logger
+                )
+                return WebSocketConnectionHandler(
+                    session: connection,
+                    outbox: outbox,
+                    maxMessageSize: configuration.maxMessageSize,
+                    pingInterval: TimeAmount(configuration.pingInterval)
+                )
+            }
+        }
     }
 
     private static func resource(_ name: String) throws -> ByteBuffer {

@@ -47,7 +47,7 @@ public final class MessageStore: Sendable {
     }
 
     /// A message about to be stored.
-    public struct Draft: Sendable {
+    public struct Draft: Sendable, Equatable {
         public var room: String?
         public var to: String?
         public var from: String
