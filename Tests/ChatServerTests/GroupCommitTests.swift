@@ -40,15 +40,15 @@ struct GroupCommitTests {
         }
     }
 
-    @Test("Fan-outs inside a gathering wake each frame writer once, after the whole batch")
+    @Test("Fan-outs inside a gathering wake each connection's writer once, after the whole batch")
     func gatheredWakes() {
         let loop = EmbeddedEventLoop()
         let drains = NIOLockedValueBox(0)
         let outboxes = (0..<2).map { _ in Outbox(bounds: .init(messages: 100, bytes: 1 << 20)) }
         for outbox in outboxes {
-            outbox.attach(FrameWriterWake(eventLoop: loop) { drains.withLockedValue { $0 += 1 } })
+            outbox.attach(OutboxWake(eventLoop: loop) { drains.withLockedValue { $0 += 1 } })
         }
-        FrameWriterWakes.gathering {
+        OutboxWakes.gathering {
             for index in 0..<3 {
                 for outbox in outboxes { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
             }
@@ -56,7 +56,7 @@ struct GroupCommitTests {
             #expect(drains.withLockedValue { $0 } == 0, "nobody is woken before the batch is done")
         }
         loop.run()
-        #expect(drains.withLockedValue { $0 } == 2, "one wake-up for each frame writer")
+        #expect(drains.withLockedValue { $0 } == 2, "one wake-up for each writer")
     }
 }
 

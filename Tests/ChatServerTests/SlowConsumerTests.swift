@@ -10,63 +10,74 @@ import Testing
 
 @Suite("A slow reader never holds the room back", .serialized)
 struct SlowConsumerTests {
+    /// What a writer takes from an outbox: the text frames, then the close if one is due.
+    func take(_ outbox: Outbox) -> (texts: [String], close: Outbox.Close?) {
+        var batch = Deque<TextFrame>()
+        var close = outbox.takeTexts(into: &batch)
+        let texts = batch.map { String(buffer: $0.payload) }
+        if close == nil, !texts.isEmpty {
+            batch.removeAll()
+            close = outbox.takeTexts(into: &batch)
+        }
+        return (texts, close)
+    }
+
     @Test("An outbox never holds more than its bounds; past them it closes with 1008 and drops its backlog")
-    func outboxIsBounded() async {
+    func outboxIsBounded() {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
         let overflows = NIOLockedValueBox(0)
         outbox.whenOverflowed { overflows.withLockedValue { $0 += 1 } }
         for _ in 0..<1000 { outbox.send(TextFrame(ByteBuffer(string: "message"))) }
         #expect(outbox.queuedCount == 0, "the backlog is dropped")
         #expect(overflows.withLockedValue { $0 } == 1)
-        #expect(await outbox.next() == .close(.policyViolation, reason: "too slow to keep up"))
+        #expect(take(outbox).close == Outbox.Close(code: .policyViolation, reason: "too slow to keep up"))
 
         let byBytes = Outbox(bounds: .init(messages: 1000, bytes: 100))
         for _ in 0..<10 { byBytes.send(TextFrame(ByteBuffer(repeating: 0x61, count: 30))) }
         #expect(byBytes.queuedCount == 0)
-        #expect(await byBytes.next() == .close(.policyViolation, reason: "too slow to keep up"))
+        #expect(take(byBytes).close == Outbox.Close(code: .policyViolation, reason: "too slow to keep up"))
     }
 
-    @Test("Within its bounds an outbox delivers everything in order, then ends when finished")
-    func outboxDeliversInOrder() async {
+    @Test("Within its bounds an outbox gives up everything in order, then the close after it and nothing more")
+    func outboxDeliversInOrder() {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
         for index in 0..<5 { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
-        outbox.finish()
-        var received: [String] = []
-        while case .text(let buffer) = await outbox.next() { received.append(String(buffer: buffer)) }
-        #expect(received == ["0", "1", "2", "3", "4"])
+        outbox.close(.goingAway, reason: "bye")
+        outbox.send(TextFrame(ByteBuffer(string: "after the close")))
+        let taken = take(outbox)
+        #expect(taken.texts == ["0", "1", "2", "3", "4"])
+        #expect(taken.close == Outbox.Close(code: .goingAway, reason: "bye"))
+        #expect(outbox.queuedCount == 0)
     }
 
-    @Test("A frame writer is woken once per batch, takes the batch in order, and the close after it")
-    func outboxFeedsAFrameWriter() async {
+    @Test("A writer is woken once per batch, and again only after it found the queue empty")
+    func outboxWakesItsWriter() {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
         let loop = EmbeddedEventLoop()
         let wakes = NIOLockedValueBox(0)
-        outbox.attach(FrameWriterWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
+        outbox.attach(OutboxWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
         for index in 0..<3 { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
-        outbox.close(.goingAway, reason: "bye")
         loop.run()
         #expect(wakes.withLockedValue { $0 } == 1, "one wake-up for frames that arrive together")
-
-        var batch = Deque<TextFrame>()
-        #expect(outbox.takeTexts(into: &batch) == nil, "no close while text frames are ahead of it")
-        #expect(batch.map { String(buffer: $0.payload) } == ["0", "1", "2"])
-        batch.removeAll()
-        #expect(outbox.takeTexts(into: &batch) == .close(.goingAway, reason: "bye"))
-        await outbox.closeWritten()
+        outbox.send(TextFrame(ByteBuffer(string: "3")))
+        loop.run()
+        #expect(wakes.withLockedValue { $0 } == 1, "no wake-up while the writer has not emptied the queue")
+        #expect(take(outbox).texts == ["0", "1", "2", "3"])
+        outbox.send(TextFrame(ByteBuffer(string: "4")))
+        loop.run()
+        #expect(wakes.withLockedValue { $0 } == 2)
     }
 
-    @Test("A close asked for before the frame writer arrived is written when it does")
-    func closeBeforeTheFrameWriter() async {
+    @Test("A close asked for before the writer arrived is written when it does")
+    func closeBeforeTheWriter() {
         let outbox = Outbox(bounds: .init(messages: 10, bytes: 1 << 20))
         outbox.close(.goingAway, reason: "server shutting down")
         let loop = EmbeddedEventLoop()
         let wakes = NIOLockedValueBox(0)
-        outbox.attach(FrameWriterWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
+        outbox.attach(OutboxWake(eventLoop: loop) { wakes.withLockedValue { $0 += 1 } })
         loop.run()
         #expect(wakes.withLockedValue { $0 } == 1)
-        var batch = Deque<TextFrame>()
-        #expect(outbox.takeTexts(into: &batch) == .close(.goingAway, reason: "server shutting down"))
-        await outbox.closeWritten()
+        #expect(take(outbox).close == Outbox.Close(code: .goingAway, reason: "server shutting down"))
     }
 
     @Test("A client that stops reading is cut off, and the others get every message")

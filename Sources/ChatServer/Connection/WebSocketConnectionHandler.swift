@@ -64,7 +64,7 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
         self.context = context
         encoder = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        outbox.attach(FrameWriterWake(eventLoop: context.eventLoop) { handler.value.drain() })
+        outbox.attach(OutboxWake(eventLoop: context.eventLoop) { handler.value.drain() })
         if let pingInterval {
             pings = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in handler.value.ping() }
         }
@@ -184,8 +184,8 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
             while let text = batch.popFirst() {
                 encoder.write(NIOAny(text.frame), promise: nil)
             }
-            if case .close(let code, let reason) = close {
-                perform(connection.close(code, reason: reason), context: context)
+            if let close {
+                perform(connection.close(close.code, reason: close.reason), context: context)
                 break
             }
         }

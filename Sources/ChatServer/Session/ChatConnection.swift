@@ -77,7 +77,6 @@ final class ChatConnection: ConnectionSession {
 
     func closed() {
         expiryTimer?.cancel()
-        outbox.finish()
         guard let id else { return }
         services.hub.disconnect(id)
         services.metrics.connections.decrement()

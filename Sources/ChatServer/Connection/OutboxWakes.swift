@@ -1,18 +1,18 @@
 import NIOCore
 import NIOPosix
 
-/// How to wake a connection's ``FrameWriter``: `drain` runs on `eventLoop`.
-struct FrameWriterWake: Sendable {
+/// How an ``Outbox`` wakes its connection's writer: `drain` runs on `eventLoop`.
+struct OutboxWake: Sendable {
     let eventLoop: any EventLoop
     let drain: @Sendable () -> Void
 }
 
-/// Frame writers to wake after a fan-out, one task per event loop: waking each writer on its own
+/// Connection writers to wake after a fan-out, one task per event loop: waking each writer on its own
 /// would bounce the fanning-out thread and the loops' threads once per recipient.
-struct FrameWriterWakes {
+struct OutboxWakes {
     private var byLoop: [(eventLoop: any EventLoop, drains: [@Sendable () -> Void])] = []
 
-    mutating func add(_ wake: FrameWriterWake) {
+    mutating func add(_ wake: OutboxWake) {
         if let index = byLoop.firstIndex(where: { $0.eventLoop === wake.eventLoop }) {
             byLoop[index].drains.append(wake.drain)
         } else {
@@ -26,7 +26,7 @@ struct FrameWriterWakes {
         }
     }
 
-    /// Runs `body` so that the frame writers woken by every fan-out it makes on this thread are
+    /// Runs `body` so that the writers woken by every fan-out it makes on this thread are
     /// woken once, when it returns: a batch of commits then reaches each event loop as one task, and
     /// each connection writes the whole batch at once.
     static func gathering(_ body: () -> Void) {
@@ -40,11 +40,11 @@ struct FrameWriterWakes {
 
     /// Runs `body` with the wakes ``gathering(_:)`` gathers on this thread, or with wakes of its own,
     /// woken when it returns.
-    static func gather(_ body: (inout FrameWriterWakes) -> Void) {
+    static func gather(_ body: (inout OutboxWakes) -> Void) {
         if let gathered = current.currentValue {
             body(&gathered.wakes)
         } else {
-            var wakes = FrameWriterWakes()
+            var wakes = OutboxWakes()
             body(&wakes)
             wakes.wake()
         }
@@ -52,7 +52,7 @@ struct FrameWriterWakes {
 
     /// Touched only by the thread it belongs to.
     private final class Gathered: @unchecked Sendable {
-        var wakes = FrameWriterWakes()
+        var wakes = OutboxWakes()
     }
 
     private static let current = ThreadSpecificVariable<Gathered>()
