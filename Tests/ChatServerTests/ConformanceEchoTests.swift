@@ -59,6 +59,15 @@ struct ConformanceEchoTests {
         }
     }
 
+    @Test("A plain HTTP request is answered with 426, not left hanging")
+    func plainRequest() async throws {
+        try await withEcho { port in
+            let response = try await RawHTTP.exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+            #expect(response.status == 426)
+            #expect(response.body.contains("WebSocket echo"))
+        }
+    }
+
     static func code(of payload: [UInt8]) -> UInt16? {
         payload.count >= 2 ? UInt16(payload[0]) << 8 | UInt16(payload[1]) : nil
     }

@@ -29,15 +29,36 @@ public enum ConformanceEcho {
                             // The outbox stays empty: an echo answers each message at once.
                             let outbox = Outbox(bounds: .init(messages: 1, bytes: 1))
                             let handler = WebSocketConnectionHandler(session: EchoSession(), outbox: outbox, maxMessageSize: maxMessageSize)
-                            try channel.pipeline.syncOperations.addHandler(handler)
+                            let pipeline = channel.pipeline.syncOperations
+                            pipeline.removeHandler(context: try pipeline.context(handlerType: PlainRequestAnswer.self), promise: nil)
+                            try pipeline.addHandler(handler)
                         }
                     }
                 )
                 return channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
-                )
+                ).flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(PlainRequestAnswer())
+                }
             }
             .bind(host: host, port: port)
             .get()
+    }
+}
+
+/// Answers a request that is not a WebSocket handshake (curl, a browser tab) with 426, instead of
+/// leaving it unanswered. A handshake takes it out of the pipeline along with HTTP.
+private final class PlainRequestAnswer: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        let body = context.channel.allocator.buffer(string: "This is a WebSocket echo: connect with a WebSocket client.\n")
+        var headers = HTTPHeaders([("Content-Type", "text/plain; charset=utf-8"), ("Upgrade", "websocket")])
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .upgradeRequired, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
