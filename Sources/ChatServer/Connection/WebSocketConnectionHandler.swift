@@ -181,9 +181,7 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
             let close = outbox.takeTexts(into: &batch)
             if batch.isEmpty, close == nil { break }
             count += batch.count
-            while let text = batch.popFirst() {
-                encoder.write(NIOAny(text.frame), promise: nil)
-            }
+            writeBatch(through: encoder, allocator: context.channel.allocator)
             if let close {
                 perform(connection.close(close.code, reason: close.reason), context: context)
                 break
@@ -193,6 +191,42 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
         session.wrote(messages: count)
         needsFlush = true
         flushIfNeeded(context: context)
+    }
+
+    /// The most bytes of small frames copied into one buffer.
+    private static var coalescedBytes: Int { 64 * 1024 }
+
+    /// Writes the batch below the encoder. A frame alone goes as it is, its buffer shared with every
+    /// other recipient; frames that came together are copied into buffers of up to
+    /// ``coalescedBytes``, because a write through the pipeline costs more than copying a chat
+    /// message, and the kernel then gets fewer, larger pieces.
+    private func writeBatch(through encoder: ChannelHandlerContext, allocator: ByteBufferAllocator) {
+        guard batch.count > 1 else {
+            if let text = batch.popFirst() { encoder.write(NIOAny(text.frame), promise: nil) }
+            return
+        }
+        var coalesced: ByteBuffer?
+        var remaining = batch.reduce(0) { $0 + $1.frame.readableBytes }
+        while let text = batch.popFirst() {
+            let frame = text.frame
+            defer { remaining -= frame.readableBytes }
+            if var buffer = coalesced, buffer.readableBytes + frame.readableBytes <= Self.coalescedBytes {
+                coalesced = nil  // keeps the buffer uniquely referenced, so the copy appends in place
+                buffer.writeImmutableBuffer(frame)
+                coalesced = buffer
+                continue
+            }
+            if let buffer = coalesced { encoder.write(NIOAny(buffer), promise: nil) }
+            if frame.readableBytes >= Self.coalescedBytes {
+                encoder.write(NIOAny(frame), promise: nil)
+                coalesced = nil
+            } else {
+                var buffer = allocator.buffer(capacity: min(remaining, Self.coalescedBytes))
+                buffer.writeImmutableBuffer(frame)
+                coalesced = buffer
+            }
+        }
+        if let buffer = coalesced { encoder.write(NIOAny(buffer), promise: nil) }
     }
 
     private func write(_ message: WebSocketProtocol.Message, context: ChannelHandlerContext) {

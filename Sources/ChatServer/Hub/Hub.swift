@@ -22,18 +22,19 @@ public final class Hub: Sendable {
 
     private struct State {
         var members: [ConnectionID: Member] = [:]
-        var rooms: [String: Set<ConnectionID>] = [:]
+        /// Each room's members with their outboxes, so that a broadcast looks up no one.
+        var rooms: [String: [ConnectionID: Outbox]] = [:]
         /// Each user's connections: a direct message, a presence check or closing a user's
         /// connections visits these, never every connection or a whole room.
         var connectionsOfUser: [String: Set<ConnectionID>] = [:]
         var nextID = 0
 
         func users(in room: String) -> [String] {
-            Set(rooms[room, default: []].compactMap { members[$0]?.user }).sorted()
+            Set(rooms[room, default: [:]].keys.compactMap { members[$0]?.user }).sorted()
         }
 
         func outboxes(in room: String, except excluded: ConnectionID?) -> [Outbox] {
-            rooms[room, default: []].filter { $0 != excluded }.compactMap { members[$0]?.outbox }
+            rooms[room, default: [:]].compactMap { $0.key == excluded ? nil : $0.value }
         }
 
         func outboxes(of users: Set<String>, except excluded: ConnectionID? = nil) -> [Outbox] {
@@ -89,7 +90,7 @@ public final class Hub: Sendable {
             guard let user = state.members[id]?.user else { return (nil, [], []) }
             let isNew = !state.isPresent(user, in: room)
             let others = isNew ? state.outboxes(in: room, except: id) : []
-            state.rooms[room, default: []].insert(id)
+            state.rooms[room, default: [:]][id] = state.members[id]?.outbox
             state.members[id]?.rooms.insert(room)
             return (user, state.users(in: room), others)
         }
@@ -105,7 +106,7 @@ public final class Hub: Sendable {
     @discardableResult
     func leave(_ id: ConnectionID, room: String) -> Bool {
         let (user, others) = state.withLockedValue { state -> (String?, [Outbox]) in
-            guard let user = state.members[id]?.user, state.rooms[room]?.remove(id) != nil else { return (nil, []) }
+            guard let user = state.members[id]?.user, state.rooms[room]?.removeValue(forKey: id) != nil else { return (nil, []) }
             state.members[id]?.rooms.remove(room)
             if state.rooms[room]?.isEmpty == true { state.rooms[room] = nil }
             return (user, state.isPresent(user, in: room) ? [] : state.outboxes(in: room, except: nil))
@@ -117,7 +118,7 @@ public final class Hub: Sendable {
 
     /// Whether a connection is in a room.
     func isMember(_ id: ConnectionID, of room: String) -> Bool {
-        state.withLockedValue { $0.rooms[room]?.contains(id) ?? false }
+        state.withLockedValue { $0.rooms[room]?[id] != nil }
     }
 
     /// Sends a message to every connection in a room but one, encoding it once.

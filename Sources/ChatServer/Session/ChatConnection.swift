@@ -28,6 +28,8 @@ final class ChatConnection: ConnectionSession {
     private var id: ConnectionID?
     private var control: ConnectionControl?
     private var expiryTimer: Scheduled<Void>?
+    /// Commits asked for in this turn of the event loop, with their `ref`s.
+    private var commitsDue: [(MessageStore.Draft, String?)] = []
 
     init(identity: Identity, limiter: RateLimiter, services: Services, outbox: Outbox, eventLoop: any EventLoop, logger: Logger) {
         self.session = ChatSession(identity: identity, usesTokens: services.tokens != nil, limiter: limiter)
@@ -105,25 +107,12 @@ final class ChatConnection: ConnectionSession {
             outbox.send(message)
 
         case .commit(let draft, let ref):
-            let loop = NIOLoopBound(self, eventLoop: eventLoop)
-            let eventLoop = self.eventLoop
-            store.append(draft) { message in
-                // Fanned out as it is committed, in commit order: a room's messages leave in id order.
-                if let room = message.room {
-                    hub.broadcast(.message(message, ref: nil), to: room, except: id)
-                    outbox.send(.message(message, ref: ref))
-                } else {
-                    // The recipient's connections, and the sender's others, so that every device agrees.
-                    hub.deliver(.direct(message, ref: nil), toUsers: [message.to ?? "", message.from], except: id)
-                    outbox.send(.direct(message, ref: ref))
-                }
-            } completion: { result in
-                let event: ChatSession.Event =
-                    switch result {
-                    case .success(let (stored, isNew)): .committed(stored, isNew: isNew, ref: ref)
-                    case .failure(let error): .failed("\(error)")
-                    }
-                eventLoop.execute { loop.value.handle(event) }
+            // Handed to the store together at the end of this turn of the event loop: commits that
+            // become due together then share one transaction and their fan-outs share writes.
+            commitsDue.append((draft, ref))
+            if commitsDue.count == 1 {
+                let connection = NIOLoopBound(self, eventLoop: eventLoop)
+                eventLoop.execute { connection.value.commitDue() }
             }
 
         case .join(let room, let since, let limit, let ref):
@@ -169,6 +158,35 @@ final class ChatConnection: ConnectionSession {
             let ref = ErrorReference.make()
             logger.error("Closing a connection after a server error", metadata: ["error": "\(description)", "ref": "\(ref)"])
             outbox.close(.unexpectedServerError, reason: "server error (ref \(ref))")
+        }
+    }
+
+    /// Hands the store every commit that became due in this turn of the event loop.
+    private func commitDue() {
+        guard let id else { return }
+        let (hub, store, outbox, eventLoop) = (services.hub, services.store, self.outbox, self.eventLoop)
+        let connection = NIOLoopBound(self, eventLoop: eventLoop)
+        let due = commitsDue
+        commitsDue.removeAll()
+        for (draft, ref) in due {
+            store.append(draft) { message in
+                // Fanned out as it is committed, in commit order: a room's messages leave in id order.
+                if let room = message.room {
+                    hub.broadcast(.message(message, ref: nil), to: room, except: id)
+                    outbox.send(.message(message, ref: ref))
+                } else {
+                    // The recipient's connections, and the sender's others, so that every device agrees.
+                    hub.deliver(.direct(message, ref: nil), toUsers: [message.to ?? "", message.from], except: id)
+                    outbox.send(.direct(message, ref: ref))
+                }
+            } completion: { result in
+                let event: ChatSession.Event =
+                    switch result {
+                    case .success(let (stored, isNew)): .committed(stored, isNew: isNew, ref: ref)
+                    case .failure(let error): .failed("\(error)")
+                    }
+                eventLoop.execute { connection.value.handle(event) }
+            }
         }
     }
 

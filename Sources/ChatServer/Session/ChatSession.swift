@@ -71,9 +71,9 @@ struct ChatSession {
     }
 
     /// Sends committing at once, at most.
-    static let sendLimit = 32
+    static let sendLimit = 128
     /// Messages waiting their turn, at most, before the connection stops reading.
-    static let backlogLimit = 32
+    static let backlogLimit = 128
 
     let user: String
     /// Whether the server uses tokens: without them, `auth` is refused.
