@@ -1,4 +1,5 @@
-"""Turns benchmarks/compare's wsbench results into docs/performance.md and its SVG chart.
+"""Turns benchmarks/compare's results, from wsbench and from gobench, into docs/performance.md and
+its SVG chart.
 
 Usage: python3 benchmarks/report.py RESULTS_DIR docs/performance.md
 """
@@ -17,10 +18,15 @@ SERVERS = [
     ("swift-no-history", "chat-server --no-history"),
     ("fastapi", "FastAPI peer"),
     ("floor", "floor: trivial NIO server"),
+    ("go-floor", "floor: trivial Go server"),
+]
+GENERATORS = [
+    ("gobench", "gobench, the independent Go generator"),
+    ("wsbench", "wsbench, the course's own generator"),
 ]
 TARGETS = {
-    ("fixed", "server CPU µs per delivery"): "≤ 4.5",
-    ("fixed", "latency p99 µs"): "≤ 600",
+    ("fixed", "server CPU µs per delivery"): "≤ 1.25× NIO floor",
+    ("fixed", "latency p99 µs"): "≤ 1.2× NIO floor",
     ("flat-out", "deliveries per second"): "≥ 2,000,000",
     ("sustained", "lost"): "0",
     ("sustained", "latency p99 µs"): "≤ 5,000",
@@ -52,17 +58,47 @@ ROWS = [
 
 
 def load(results):
+    """(generator, load, server, measure) -> the values of the rounds."""
     data = {}
     for path in glob.glob(os.path.join(results, "*.json")):
-        load_name, server, _ = os.path.basename(path).rsplit(".", 3)[0:3]
+        parts = os.path.basename(path).split(".")
+        load_name, server = parts[0], parts[1]
+        generator = parts[3] if len(parts) == 5 else "wsbench"
         try:
             with open(path) as file:
-                values = json.load(file)["values"]
-        except (ValueError, KeyError):
+                text = file.read().strip()
+            values = gobench_values(json.loads(text.splitlines()[-1])) if generator == "gobench" else json.loads(text)["values"]
+        except (ValueError, KeyError, IndexError):
             continue
         for key, value in values.items():
-            data.setdefault((load_name, server, key), []).append(value)
+            if value is not None:
+                data.setdefault((generator, load_name, server, key), []).append(value)
     return data
+
+
+def gobench_values(result):
+    """gobench's JSON line in wsbench's terms: latencies in µs, stamped where the read returns."""
+    values = {}
+    broadcast, connect, hold = result.get("broadcast"), result.get("connect", {}), result.get("hold")
+    if broadcast:
+        latency = broadcast.get("latency") or {}
+        values.update({
+            "delivered": broadcast.get("delivered"),
+            "lost": broadcast.get("lost"),
+            "duplicated": broadcast.get("duplicates"),
+            "server CPU µs per delivery": broadcast.get("server_cpu_us_per_delivery_schedstat"),
+            "deliveries per second": broadcast.get("delivered_msgs_per_s"),
+        })
+        for name, key in [("p50", "p50_ms"), ("p90", "p90_ms"), ("p99", "p99_ms"), ("p99.9", "p999_ms"), ("max", "max_ms")]:
+            if key in latency:
+                values[f"latency {name} µs"] = latency[key] * 1000
+    if hold:
+        values["opened"] = connect.get("opened")
+        values["server RSS per connection KiB"] = hold.get("server_rss_kb_per_conn")
+        handshake = connect.get("handshake_latency") or {}
+        if "p99_ms" in handshake:
+            values["handshake p99 µs"] = handshake["p99_ms"] * 1000
+    return values
 
 
 def cell(values):
@@ -79,12 +115,12 @@ def fmt(value):
     return f"{value:.2f}"
 
 
-def chart(data, path):
+def chart(data, generator, path):
     """Grouped bars of the fixed load's latency percentiles, one colour a server."""
     percentiles = ["p50", "p90", "p99", "p99.9"]
-    colours = ["#2563eb", "#16a34a", "#dc2626", "#9ca3af"]
+    colours = ["#2563eb", "#16a34a", "#dc2626", "#9ca3af", "#f59e0b"]
     values = {
-        (server, p): statistics.median(data.get(("fixed", server, f"latency {p} µs"), [0]) or [0])
+        (server, p): statistics.median(data.get((generator, "fixed", server, f"latency {p} µs"), [0]) or [0])
         for server, _ in SERVERS
         for p in percentiles
     }
@@ -94,7 +130,7 @@ def chart(data, path):
     bar = group / (len(SERVERS) + 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-        f'<text x="{left}" y="16">End-to-end latency, 100 clients, 1 sender at 400 msg/s (µs, median of rounds)</text>',
+        f'<text x="{left}" y="16">End-to-end latency, 100 clients, 1 sender at 400 msg/s (µs, median of rounds, {generator})</text>',
     ]
     for index, p in enumerate(percentiles):
         x0 = left + index * group
@@ -128,43 +164,83 @@ def machine():
     return f"{os.cpu_count()} cores ({model}), {platform.system()} {platform.release()}"
 
 
+def table(data, generator):
+    lines = [
+        "| measure | " + " | ".join(label for _, label in SERVERS) + " | chat-server ÷ NIO floor | chat-server ÷ FastAPI | target |",
+        "|---|" + "---|" * (len(SERVERS) + 3),
+    ]
+    for load_name, key, label in ROWS:
+        cells = [cell(data.get((generator, load_name, server, key), [])) for server, _ in SERVERS]
+        ours = data.get((generator, load_name, "swift", key))
+        ratios = [ratio(ours, data.get((generator, load_name, other, key))) for other in ("floor", "fastapi")]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {ratios[0]} | {ratios[1]} | {TARGETS.get((load_name, key), '')} |")
+    return lines
+
+
+def ratio(ours, theirs):
+    if not ours or not theirs or not statistics.median(theirs):
+        return "–"
+    return f"{statistics.median(ours) / statistics.median(theirs):.2f}"
+
+
+def crosscheck(data):
+    """wsbench's figures over gobench's, server by server, for what the two must agree on."""
+    measures = [
+        ("fixed", "server CPU µs per delivery", "CPU µs per delivery, fixed load"),
+        ("fixed", "latency p99 µs", "p99 µs, fixed load"),
+        ("flat-out", "deliveries per second", "deliveries per second, as fast as possible"),
+        ("idle", "server RSS per connection KiB", "RSS per idle connection KiB"),
+    ]
+    lines = [
+        "| measure | server | wsbench | gobench | wsbench ÷ gobench |",
+        "|---|---|---|---|---|",
+    ]
+    for load_name, key, label in measures:
+        for server, server_label in SERVERS:
+            ws, go = data.get(("wsbench", load_name, server, key)), data.get(("gobench", load_name, server, key))
+            if ws or go:
+                lines.append(f"| {label} | {server_label} | {cell(ws or [])} | {cell(go or [])} | {ratio(ws, go)} |")
+    return lines
+
+
 def main():
     results, output = sys.argv[1], sys.argv[2]
     data = load(results)
+    generators = [(g, label) for g, label in GENERATORS if any(key[0] == g for key in data)]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
     svg = os.path.join(os.path.dirname(output), "performance-latency.svg")
-    chart(data, svg)
+    chart(data, generators[0][0], svg)
     lines = [
-        "# Performance: the chat server beside FastAPI",
+        "# Performance: the chat server beside FastAPI and two floors",
         "",
         f"Measured {datetime.date.today().isoformat()} on {machine()}, commit `{commit}`, by `benchmarks/compare`:",
-        "each server pinned to core 0 and `wsbench` to core 1 (for the broadcast loads, one event loop that",
-        "busy-polls: `--threads 1 --busy-poll`), two rounds alternating the servers, release builds. The floor",
-        "is `wsbench floor-server`, a broadcast server with nothing in it but a list of connections: what",
-        "`wsbench` measures against it is the tool's own floor on this machine. The FastAPI peer is its",
+        "each server pinned to core 0 and the generator to core 1, two rounds alternating the servers, release",
+        "builds, each load run from two generators that share no code: **gobench**, an independent Go",
+        "generator kept outside the project (`../shared/tools/gobench`: one epoll loop busy-polling on its core,",
+        "one `recvmsg` per ready socket), and the course's own **wsbench** (one busy-polling event loop). The",
+        "floors are servers with nothing in them but a list of connections: `wsbench floor-server` (NIO) and",
+        "gobench's `ceilingserver` (Go, one `writev` per connection per batch). The FastAPI peer is its",
         "tutorial's broadcast chat (`benchmarks/peers/fastapi/`), fastapi 0.165,",
         "uvicorn 0.54 with uvloop and websockets, one worker. The chat server runs with `--dev --allow-anonymous`",
         "and its per-connection rate limit raised (`--rate-limit 1000000`): one sender at 400 messages a second",
         "is the point of the load. Cells are the median of the rounds, with their range.",
         "",
-        "| measure | " + " | ".join(label for _, label in SERVERS) + " | chat-server ÷ FastAPI | target |",
-        "|---|" + "---|" * (len(SERVERS) + 2),
     ]
-    for load_name, key, label in ROWS:
-        cells = [cell(data.get((load_name, server, key), [])) for server, _ in SERVERS]
-        ours, theirs = data.get((load_name, "swift", key)), data.get((load_name, "fastapi", key))
-        ratio = f"{statistics.median(ours) / statistics.median(theirs):.2f}" if ours and theirs and statistics.median(theirs) else "–"
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {ratio} | {TARGETS.get((load_name, key), '')} |")
+    for generator, label in generators:
+        lines += [f"### Measured by {label}", ""] + table(data, generator) + [""]
+    if len(generators) == 2:
+        lines += ["### The two generators side by side", ""] + crosscheck(data) + [""]
+    else:
+        lines += [f"Only {generators[0][1]} ran this time: the other generator's figures are missing.", ""]
     lines += [
-        "",
         "![Latency percentiles](performance-latency.svg)",
         "",
         "Loads: **fixed**: 100 receivers in one room, 1 sender, 4,000 messages at 400 a second (40,000",
         "deliveries a second for 10 seconds). **sustained**: the same room, 50,000 messages offered at 10,000",
-        "a second (1,000,000 deliveries a second, for at most 30 seconds). **flat-out**: the same room, 2,000 messages as fast as the",
+        "a second (1,000,000 deliveries a second, for at most 30 seconds). **flat-out**: the same room, 20,000 messages as fast as the",
         "sender's socket takes them. **idle**: 19,000 connections opened 200 at a time and held for 2 seconds.",
         "Latency is from the sender's clock reading before the write to the receiver's reading where the",
-        "bytes are read, both in `wsbench`; server CPU and RSS come from /proc.",
+        "bytes are read, both in the generator; server CPU (schedstat) and RSS come from /proc.",
         "",
     ]
     notes = os.path.join(os.path.dirname(output), "performance-notes.md")
