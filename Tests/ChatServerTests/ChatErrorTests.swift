@@ -62,6 +62,20 @@ struct ChatErrorTests {
         #expect(code == 1007)
     }
 
+    @Test("A frame RFC 6455 forbids from a client closes a chat connection with 1002: unmasked, reserved bits, a reserved opcode")
+    func protocolErrorsClose() async throws {
+        try await withChatServer { live in
+            let handshake = HandshakeRequest().with { $0.path = "/ws?name=mallory" }.text
+            // Unmasked text (§5.1); masked text with RSV1 set and no extension (§5.2); masked opcode 0x3 (§5.2).
+            for frame: [UInt8] in [[0x81, 0x02, 0x68, 0x69], [0xC1, 0x80, 0, 0, 0, 0], [0x83, 0x80, 0, 0, 0, 0]] {
+                let close = try await RawHTTP.firstFrame(after: handshake, thenSending: frame, port: live.port)
+                #expect(close.opcode == 0x8)
+                #expect(close.payload.count >= 2 && UInt16(close.payload[0]) << 8 | UInt16(close.payload[1]) == 1002)
+            }
+            #expect(await eventually { live.service.hub.connectionCount == 0 })
+        }
+    }
+
     @Test("A message over the limit closes the connection with 1009, in one frame or in many")
     func oversizeCloses() async throws {
         let text = String(repeating: "x", count: 70 * 1024)
