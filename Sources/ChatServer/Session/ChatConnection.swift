@@ -24,7 +24,9 @@ final class ChatConnection: ConnectionSession {
     private let services: Services
     private let outbox: Outbox
     private let eventLoop: any EventLoop
-    private var logger: Logger
+    /// The server's logger, shared: who the connection is goes into each line's metadata instead of a
+    /// copy of the logger per connection, which would cost every idle connection its own storage.
+    private let logger: Logger
     private var id: ConnectionID?
     private var control: ConnectionControl?
     private var expiryTimer: Scheduled<Void>?
@@ -45,13 +47,11 @@ final class ChatConnection: ConnectionSession {
         control = connection
         let id = services.hub.connect(user: session.user, outbox: outbox)
         self.id = id
-        logger[metadataKey: "connection"] = "\(id)"
-        logger[metadataKey: "user"] = "\(session.user)"
-        logger.info("WebSocket connected")
+        logger.info("WebSocket connected", metadata: logMetadata)
         services.metrics.connections.increment()
         let channel = connection.channel
-        outbox.whenOverflowed { [logger] in
-            logger.notice("Closing a connection too slow to keep up")
+        outbox.whenOverflowed { [logger, logMetadata] in
+            logger.notice("Closing a connection too slow to keep up", metadata: logMetadata)
             // Its close frame waits behind a full socket: give it a moment, then cut the connection.
             channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
         }
@@ -82,7 +82,11 @@ final class ChatConnection: ConnectionSession {
         guard let id else { return }
         services.hub.disconnect(id)
         services.metrics.connections.decrement()
-        logger.info("WebSocket disconnected")
+        logger.info("WebSocket disconnected", metadata: logMetadata)
+    }
+
+    private var logMetadata: Logger.Metadata {
+        ["connection": "\(id.map { "\($0)" } ?? "-")", "user": "\(session.user)"]
     }
 
     // MARK: Events and actions
@@ -156,7 +160,10 @@ final class ChatConnection: ConnectionSession {
 
         case .failServer(let description):
             let ref = ErrorReference.make()
-            logger.error("Closing a connection after a server error", metadata: ["error": "\(description)", "ref": "\(ref)"])
+            logger.error(
+                "Closing a connection after a server error",
+                metadata: logMetadata.merging(["error": "\(description)", "ref": "\(ref)"]) { $1 }
+            )
             outbox.close(.unexpectedServerError, reason: "server error (ref \(ref))")
         }
     }
