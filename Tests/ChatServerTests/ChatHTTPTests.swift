@@ -83,6 +83,21 @@ struct ChatHTTPTests {
         }
     }
 
+    @Test("A handshake to another path is refused with 404; one that offers permessage-deflate is accepted without it")
+    func pathsAndExtensions() async throws {
+        try await withChatServer { live in
+            let elsewhere = HandshakeRequest().with { $0.path = "/chat?name=alice" }
+            #expect(try await RawHTTP.exchange(elsewhere.text, port: live.port).status == 404)
+            let deflate = HandshakeRequest().with {
+                $0.path = "/ws?name=alice"
+                $0.add("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")
+            }
+            let response = try await RawHTTP.exchange(deflate.text, port: live.port)
+            #expect(response.status == 101)
+            #expect(response.value("Sec-WebSocket-Extensions") == nil, "the server offers no extension")
+        }
+    }
+
     @Test("An upgrade to something other than WebSocket is left to HTTP")
     func otherUpgradesAreServed() async throws {
         try await withChatServer { live in
