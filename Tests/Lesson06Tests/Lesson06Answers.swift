@@ -2,6 +2,7 @@ import CourseKit
 import Exercise06
 import Hummingbird
 import LessonKit
+import NIOCore
 import Solution06
 
 /// The four answers of lesson 6, from the exercise or the solution as ``CheckTarget/current`` says.
@@ -37,13 +38,15 @@ struct Lesson06Answers: Sendable {
     func server(
         limit: (any ConnectionLimiting)? = nil,
         room: (any BroadcastRoom)? = nil,
-        makeOutbox: (@Sendable () throws -> any BoundedFrameOutbox)? = nil
+        makeOutbox: (@Sendable () throws -> any BoundedFrameOutbox)? = nil,
+        encode: @escaping @Sendable (RelayedMessage) throws -> ByteBuffer = RelayedMessage.encode
     ) -> any ApplicationProtocol {
         let fast = FastRelay(
             limit: limit ?? Solution06.ConnectionLimit(maxConnections: 10_000),
             room: room ?? Solution06.Room(),
             makeOutbox: makeOutbox ?? { Solution06.BoundedOutbox(maxMessages: 1024, maxBytes: 1 << 20) },
-            makeSession: { Solution06.RelaySession(maxMessageBytes: 1 << 20) }
+            makeSession: { Solution06.RelaySession(maxMessageBytes: 1 << 20) },
+            encode: encode
         )
         return buildRelayLessonServer(fast: fast, configuration: ApplicationConfiguration())
     }

@@ -1,6 +1,7 @@
 import LessonKit
 import NIOConcurrencyHelpers
 import NIOCore
+import TestSupport
 import Testing
 
 /// What one member of a room under check was given: a stand-in for its outbox.
@@ -27,7 +28,7 @@ final class CountingEncoder: Sendable {
 }
 
 /// Exercise 2: a broadcast encodes once, whatever the number of recipients.
-@Suite("Exercise 2: encode once")
+@Suite("Exercise 2: encode once", .serialized)
 struct RoomTests {
     let answers = Lesson06Answers.checked
 
@@ -89,5 +90,29 @@ struct RoomTests {
         }
         #expect(try room.memberCount() == 1)
         #expect(watcher.payloads.count == 100)
+    }
+
+    @Test("Through a live server, 20 clients and 10 messages cost 10 encodings, and every client gets every message")
+    func encodesOnceLive() async throws {
+        let room = answers.makeRoom()
+        _ = try room.memberCount()
+        let encoder = CountingEncoder()
+        let clients = 20
+        let received = NIOLockedValueBox([Int](repeating: 0, count: clients))
+        try await withLiveServer(answers.server(room: room, encode: { try encoder.encode($0) })) { port in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 1..<clients {
+                    group.addTask { try await receive(port: port, index: index, counts: received) }
+                }
+                #expect(try await eventually(timeout: .seconds(10)) { try room.memberCount() == clients - 1 })
+                try await withSender(port: port, index: 0, counts: received) { send in
+                    #expect(try await eventually(timeout: .seconds(10)) { try room.memberCount() == clients })
+                    for number in 0..<10 { try await send("message \(number)") }
+                    #expect(await eventually(timeout: .seconds(10)) { received.withLockedValue { $0.allSatisfy { $0 == 10 } } })
+                }
+                #expect(encoder.count == 10, "\(encoder.count) encodings for 10 messages to \(clients) clients")
+                group.cancelAll()
+            }
+        }
     }
 }
