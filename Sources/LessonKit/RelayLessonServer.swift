@@ -133,9 +133,15 @@ private func serveNaive(room: NaiveRoom, inbound: WebSocketInboundStream, outbou
                 try await outbound.write(.text(text))
             }
         }
-        for try await message in inbound.messages(maxSize: 1 << 20) {
-            guard case .text(let text) = message else { continue }
-            try await room.broadcast(RelayedMessage(text: text))
+        // Left however the reading ends; a `defer` cannot wait for the room's actor.
+        do {
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else { continue }
+                try await room.broadcast(RelayedMessage(text: text))
+            }
+        } catch {
+            await room.leave(id)
+            throw error
         }
         await room.leave(id)
         group.cancelAll()
