@@ -71,6 +71,7 @@ let package = Package(
         .executable(name: "lesson03", targets: ["lesson03"]),
         .executable(name: "lesson04", targets: ["lesson04"]),
         .executable(name: "lesson05", targets: ["lesson05"]),
+        .executable(name: "lesson06", targets: ["lesson06"]),
         .executable(name: "lesson07", targets: ["lesson07"]),
         .library(name: "ChatServer", targets: ["ChatServer"]),
     ],
@@ -238,6 +239,16 @@ let package = Package(
                 "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket,
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        )
+        + lesson(
+            "06",
+            "performance",
+            dependencies: [
+                "ChatServer", "LessonKit", hummingbird, hummingbirdWebSocket, nioWebSocket, webSocketClient,
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         )
         + lesson(
