@@ -84,11 +84,11 @@ struct RawSocket: Sendable {
 
     /// Writes one masked frame (clients mask every frame, RFC 6455 §5.3).
     @discardableResult
-    func writeFrame(opcode: UInt8, _ payload: some Collection<UInt8>) -> Bool {
-        write(Self.frame(opcode: opcode, payload))
+    func writeFrame(opcode: UInt8, _ payload: some Collection<UInt8>, mask: UInt32 = .random(in: .min ... .max)) -> Bool {
+        write(Self.frame(opcode: opcode, payload, mask: mask))
     }
 
-    static func frame(opcode: UInt8, _ payload: some Collection<UInt8>) -> [UInt8] {
+    static func frame(opcode: UInt8, _ payload: some Collection<UInt8>, mask: UInt32) -> [UInt8] {
         var frame: [UInt8] = [0x80 | opcode]
         frame.reserveCapacity(payload.count + 14)
         switch payload.count {
@@ -96,9 +96,9 @@ struct RawSocket: Sendable {
         case ..<65536: frame += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
         default: frame += [0x80 | 127] + (0..<8).reversed().map { UInt8(truncatingIfNeeded: UInt64(payload.count) >> (8 * UInt64($0))) }
         }
-        let mask = (0..<4).map { _ in UInt8.random(in: .min ... .max) }
-        frame += mask
-        for (offset, byte) in payload.enumerated() { frame.append(byte ^ mask[offset & 3]) }
+        let key = (0..<4).map { UInt8(truncatingIfNeeded: mask >> (8 * UInt32($0))) }
+        frame += key
+        for (offset, byte) in payload.enumerated() { frame.append(byte ^ key[offset & 3]) }
         return frame
     }
 

@@ -27,6 +27,7 @@ struct StampSender: Sendable {
     }
 
     private func send() {
+        var masks = MaskKeys()
         for sequence in 0..<messages {
             if rate > 0 {
                 let due = start + UInt64(Double(sequence) / rate * 1e9)
@@ -36,7 +37,21 @@ struct StampSender: Sendable {
             let now = monotonicNanoseconds()
             guard now < deadline else { return }
             let stamp = Stamp(sender: sender, sequence: sequence, sentAt: now)
-            guard socket.writeFrame(opcode: 0x1, payload(stamp).utf8) else { return }
+            guard socket.writeFrame(opcode: 0x1, payload(stamp).utf8, mask: masks.next()) else { return }
         }
+    }
+}
+
+/// Masking keys from xorshift64*, seeded once: a key per frame from the system's generator cost a
+/// `getrandom` call each. Masking is there to stop cache poisoning through proxies (RFC 6455 §10.3),
+/// not to keep a secret, and these frames go to a server on this machine.
+private struct MaskKeys {
+    private var state = UInt64.random(in: 1 ... .max)
+
+    mutating func next() -> UInt32 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return UInt32(truncatingIfNeeded: (state &* 0x2545_F491_4F6C_DD1D) >> 32)
     }
 }
