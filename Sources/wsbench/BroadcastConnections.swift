@@ -34,8 +34,8 @@ final class BroadcastConnections: Sendable {
                         let (socket, leftover) = try RawSocket.open(target, index: index)
                         if options.isChat { socket.writeFrame(opcode: 0x1, options.joinMessage.utf8) }
                         let isSender = index >= receivers
-                        let stats = isSender ? nil : ReceiverStats(senders: senders, messagesPerSender: messagesPerSender)
-                        let receiver = RawReceiver(socket: socket, stats: stats, leftover: leftover)
+                        let tally = isSender ? nil : DeliveryTally(senders: senders, messagesPerSender: messagesPerSender)
+                        let receiver = RawReceiver(socket: socket, tally: tally, leftover: leftover)
                         loops[index % loops.count].add(receiver)
                         if isSender { writers.append(socket) } else { readers.append(receiver) }
                     } catch {
@@ -74,9 +74,9 @@ extension BroadcastConnections: DeliverySource {
         // The loops are stopped first, so that no receiver's stats change while they are read.
         for loop in loops {
             for receiver in await loop.stop() {
-                guard let stats = receiver.stats else { continue }
-                results.latencies.add(stats.latencies)
-                results.duplicates += stats.duplicates
+                guard let tally = receiver.tally else { continue }
+                results.latencies.add(tally.latencies)
+                results.duplicates += tally.duplicates
             }
         }
         return results

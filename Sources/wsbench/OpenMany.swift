@@ -79,7 +79,7 @@ extension OpenedConnections: DeliverySource {
         var total = 0
         for (index, stats) in stats {
             guard let channel = channels[index] else { continue }
-            total += (try? await channel.eventLoop.submit { stats.delivered }.get()) ?? 0
+            total += (try? await channel.eventLoop.submit { stats.tally.delivered }.get()) ?? 0
         }
         return total
     }
@@ -88,7 +88,7 @@ extension OpenedConnections: DeliverySource {
         var results = DeliveryResults()
         for (index, stats) in stats {
             guard let channel = channels[index] else { continue }
-            let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.latencies, stats.duplicates) }.get()
+            let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.tally.latencies, stats.tally.duplicates) }.get()
             results.latencies.add(histogram)
             results.duplicates += duplicated
         }

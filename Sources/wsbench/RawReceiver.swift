@@ -1,48 +1,66 @@
-/// One broadcast connection as its ``ReceiveLoop`` sees it: the frames in each read, the stamp in each
-/// text frame, and the answers a client owes (a pong for a ping, a close for a close).
+/// One broadcast connection as its ``ReceiveLoop`` sees it.
 ///
 /// Touched only by its loop's thread from ``ReceiveLoop/add(_:)`` until the loop has stopped, and by
 /// the thread that made it before and after; the loop's registration and its join order those accesses.
 final class RawReceiver: @unchecked Sendable {
     let socket: RawSocket
-    /// `nil` for a sender's own connection: what it receives is read and dropped.
-    let stats: ReceiverStats?
-    /// The start of a frame that the last read ended in the middle of.
-    private var pending: [UInt8]
-    /// A text message that came in fragments, until its last one.
-    private var fragments: [UInt8]?
+    private var reader: FrameReader
     private(set) var isClosed = false
 
-    init(socket: RawSocket, stats: ReceiverStats?, leftover: [UInt8] = []) {
+    /// - Parameters:
+    ///   - tally: what to count deliveries in; `nil` for a sender's own connection, whose copies are dropped.
+    ///   - leftover: bytes read with the handshake's response, the start of the first frames.
+    init(socket: RawSocket, tally: DeliveryTally?, leftover: [UInt8] = []) {
         self.socket = socket
-        self.stats = stats
-        pending = leftover
+        reader = FrameReader(tally: tally, pending: leftover)
     }
+
+    var tally: DeliveryTally? { reader.tally }
 
     /// Takes the bytes of one read, all stamped `now`: the moment the read returned.
     ///
     /// - Returns: how many deliveries they completed.
     func consume(_ bytes: UnsafeRawBufferPointer, arrivedAt now: UInt64) -> Int {
-        let before = stats?.delivered ?? 0
-        if pending.isEmpty {
-            let used = consumeFrames(bytes, arrivedAt: now)
-            if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
-        } else {
-            pending.append(contentsOf: bytes)
-            let used = pending.withUnsafeBytes { consumeFrames($0, arrivedAt: now) }
-            pending.removeFirst(used)
-        }
-        return (stats?.delivered ?? 0) - before
+        reader.consume(bytes, arrivedAt: now, answeringOn: socket)
     }
 
     func markClosed() {
         isClosed = true
     }
+}
+
+/// The frames in a connection's reads, the stamp in each text frame, and the answers a client owes
+/// (a pong for a ping, a close for a close). A value, so that a whole read is handled in one access.
+struct FrameReader {
+    private(set) var tally: DeliveryTally?
+    /// The start of a frame that the last read ended in the middle of.
+    private var pending: [UInt8]
+    /// A text message that came in fragments, until its last one.
+    private var fragments: [UInt8]?
+
+    init(tally: DeliveryTally?, pending: [UInt8]) {
+        self.tally = tally
+        self.pending = pending
+    }
+
+    mutating func consume(_ bytes: UnsafeRawBufferPointer, arrivedAt now: UInt64, answeringOn socket: RawSocket) -> Int {
+        let before = tally?.delivered ?? 0
+        if pending.isEmpty {
+            let used = consumeFrames(bytes, arrivedAt: now, answeringOn: socket)
+            if used < bytes.count { pending.append(contentsOf: bytes[used...]) }
+        } else {
+            var joined = pending
+            joined.append(contentsOf: bytes)
+            let used = joined.withUnsafeBytes { consumeFrames($0, arrivedAt: now, answeringOn: socket) }
+            pending = Array(joined[used...])
+        }
+        return (tally?.delivered ?? 0) - before
+    }
 
     /// Handles every whole frame in `bytes`. Servers do not mask their frames (RFC 6455 §5.1).
     ///
     /// - Returns: the bytes used; the rest is the start of a frame.
-    private func consumeFrames(_ bytes: UnsafeRawBufferPointer, arrivedAt now: UInt64) -> Int {
+    private mutating func consumeFrames(_ bytes: UnsafeRawBufferPointer, arrivedAt now: UInt64, answeringOn socket: RawSocket) -> Int {
         var offset = 0
         while bytes.count - offset >= 2 {
             let (first, second) = (bytes[offset], bytes[offset + 1])
@@ -57,23 +75,29 @@ final class RawReceiver: @unchecked Sendable {
             }
             guard bytes.count - offset - header >= length else { break }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[(offset + header)..<(offset + header + length)])
-            handle(opcode: first & 0x0F, isFinal: first & 0x80 != 0, payload, arrivedAt: now)
+            handle(opcode: first & 0x0F, isFinal: first & 0x80 != 0, payload, arrivedAt: now, answeringOn: socket)
             offset += header + length
         }
         return offset
     }
 
-    private func handle(opcode: UInt8, isFinal: Bool, _ payload: UnsafeRawBufferPointer, arrivedAt now: UInt64) {
+    private mutating func handle(
+        opcode: UInt8,
+        isFinal: Bool,
+        _ payload: UnsafeRawBufferPointer,
+        arrivedAt now: UInt64,
+        answeringOn socket: RawSocket
+    ) {
         switch opcode {
         case 0x1, 0x0:  // text, continuation
-            guard let stats else { return }
+            guard tally != nil else { return }
             if !isFinal || fragments != nil {
                 fragments = (fragments ?? []) + payload
                 guard isFinal, let whole = fragments else { return }
                 fragments = nil
-                record(Stamp.find(in: whole), in: stats, arrivedAt: now)
+                tally!.record(whole.withUnsafeBytes { Stamp.find(in: $0) }, arrivedAt: now)
             } else {
-                record(Stamp.find(in: payload), in: stats, arrivedAt: now)
+                tally!.record(Stamp.find(in: payload), arrivedAt: now)
             }
         case 0x9:  // ping
             socket.writeFrame(opcode: 0xA, payload)
@@ -81,14 +105,6 @@ final class RawReceiver: @unchecked Sendable {
             socket.writeFrame(opcode: 0x8, payload.prefix(2))
         default:
             break
-        }
-    }
-
-    private func record(_ stamp: Stamp?, in stats: ReceiverStats, arrivedAt now: UInt64) {
-        if let stamp {
-            stats.record(stamp, arrivedAt: now)
-        } else {
-            stats.otherFrames += 1
         }
     }
 }

@@ -11,32 +11,38 @@ struct Stamp: Equatable {
 
     /// The last `digits:digits:digits` in the bytes, if there is one.
     ///
-    /// One pass and no allocation: it runs once per delivery on the receive loop, where an array per
-    /// frame used to cost as much as the rest of the receiving.
-    static func find(in bytes: some Collection<UInt8>) -> Stamp? {
-        // The last two complete numbers before the one being read, and how many of them there are.
+    /// One pass by index over contiguous bytes, and no allocation: it runs once per delivery on the
+    /// receive loop, where an array per frame used to cost as much as the rest of the receiving.
+    static func find(in bytes: UnsafeRawBufferPointer) -> Stamp? {
+        // The numbers of the `a:b:c` being read: how many are complete, and the one being read.
         var (first, second, count) = (UInt64(0), UInt64(0), 0)
         var current: UInt64 = 0
         var isInNumber = false
         var found: Stamp?
-        for byte in bytes {
-            if byte &- 0x30 < 10 {
-                current = (isInNumber ? current : 0) &* 10 &+ UInt64(byte &- 0x30)
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let digit = byte &- 0x30
+            if digit < 10 {
+                current = isInNumber ? current &* 10 &+ UInt64(digit) : UInt64(digit)
                 isInNumber = true
-            } else if byte == UInt8(ascii: ":"), isInNumber {
-                (first, second) = count == 0 ? (current, 0) : (count == 1 ? (first, current) : (second, current))
-                count = min(count + 1, 2)
-                isInNumber = false
-            } else {
-                if isInNumber, count == 2 {
-                    found = Stamp(sender: Int(truncatingIfNeeded: first), sequence: Int(truncatingIfNeeded: second), sentAt: current)
-                }
-                (count, isInNumber) = (0, false)
+                continue
             }
+            if byte == UInt8(ascii: ":"), isInNumber {
+                // Keep the last two complete numbers: `1:2:3:4` ends as the stamp `2:3:4`.
+                if count == 2 { first = second }
+                if count == 0 { first = current } else { second = current }
+                count = min(count + 1, 2)
+            } else {
+                if isInNumber, count == 2 { found = stamp(first, second, current) }
+                count = 0
+            }
+            isInNumber = false
         }
-        if isInNumber, count == 2 {
-            found = Stamp(sender: Int(truncatingIfNeeded: first), sequence: Int(truncatingIfNeeded: second), sentAt: current)
-        }
+        if isInNumber, count == 2 { found = stamp(first, second, current) }
         return found
+    }
+
+    private static func stamp(_ sender: UInt64, _ sequence: UInt64, _ sentAt: UInt64) -> Stamp {
+        Stamp(sender: Int(truncatingIfNeeded: sender), sequence: Int(truncatingIfNeeded: sequence), sentAt: sentAt)
     }
 }
