@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A client WebSocket on a plain blocking socket, for the broadcast load: opened and upgraded here, then
 /// read by a ``ReceiveLoop`` (with `MSG_DONTWAIT`) and written with blocking `write`s.
@@ -9,6 +10,13 @@ import Foundation
 /// one `recv` per ready socket.
 struct RawSocket: Sendable {
     let fd: Int32
+    /// Held for each write: a sender's thread writes frames while its receive loop may answer a ping
+    /// on the same socket, and two frames must not interleave.
+    private let writing = WriteLock()
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
 
     /// Connects to `target` (from its `index`-th source address) and does the opening handshake.
     ///
@@ -70,15 +78,17 @@ struct RawSocket: Sendable {
     /// Writes all of `bytes`, blocking while the socket's buffer is full.
     @discardableResult
     func write(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = send(fd, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { return false }
-                offset += written
+        writing.mutex.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = send(fd, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else { return false }
+                    offset += written
+                }
+                return true
             }
-            return true
         }
     }
 
@@ -113,4 +123,8 @@ private func address(_ host: String, port: Int) throws(ConnectFailure) -> sockad
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw .other }
     return address
+}
+
+private final class WriteLock: Sendable {
+    let mutex = Mutex(())
 }
