@@ -95,7 +95,7 @@ struct FrameReader {
                 fragments = (fragments ?? []) + payload
                 guard isFinal, let whole = fragments else { return }
                 fragments = nil
-                tally!.record(whole.withUnsafeBytes { Stamp.find(in: $0) }, arrivedAt: now)
+                tally!.record(Stamp.find(in: whole), arrivedAt: now)
             } else {
                 tally!.record(Stamp.find(in: payload), arrivedAt: now)
             }

@@ -76,7 +76,7 @@ final class Receiver: ChannelInboundHandler, RemovableChannelHandler {
             }
             guard let stats else { return }
             let stamp = data.readableBytesView.withContiguousStorageIfAvailable { Stamp.find(in: UnsafeRawBufferPointer($0)) }
-            stats.tally.record(stamp ?? Array(data.readableBytesView).withUnsafeBytes { Stamp.find(in: $0) }, arrivedAt: now)
+            stats.tally.record(stamp ?? Stamp.find(in: Array(data.readableBytesView)), arrivedAt: now)
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)

@@ -42,6 +42,11 @@ struct Stamp: Equatable {
         return found
     }
 
+    /// The last `digits:digits:digits` in an array of bytes, if there is one.
+    static func find(in bytes: [UInt8]) -> Stamp? {
+        bytes.withUnsafeBytes { find(in: $0) }
+    }
+
     private static func stamp(_ sender: UInt64, _ sequence: UInt64, _ sentAt: UInt64) -> Stamp {
         Stamp(sender: Int(truncatingIfNeeded: sender), sequence: Int(truncatingIfNeeded: sequence), sentAt: sentAt)
     }
