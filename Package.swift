@@ -143,9 +143,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // epoll(7) for wsbench, which reads its broadcast connections on loops of its own.
+        .systemLibrary(name: "CEpoll"),
         .executableTarget(
             name: "wsbench",
             dependencies: [
+                "CEpoll",
                 argumentParser,
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),

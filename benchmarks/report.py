@@ -217,7 +217,7 @@ def main():
         "each server pinned to core 0 and the generator to core 1, two rounds alternating the servers, release",
         "builds, each load run from two generators that share no code: **gobench**, an independent Go",
         "generator kept outside the project (`../shared/tools/gobench`: one epoll loop busy-polling on its core,",
-        "one `recvmsg` per ready socket), and the course's own **wsbench** (one busy-polling event loop). The",
+        "one `recvmsg` per ready socket), and the course's own **wsbench** (busy-polling receive loops, see `docs/wsbench.md`). The",
         "floors are servers with nothing in them but a list of connections: `wsbench floor-server` (NIO) and",
         "gobench's `ceilingserver` (Go, one `writev` per connection per batch). The FastAPI peer is its",
         "tutorial's broadcast chat (`benchmarks/peers/fastapi/`), fastapi 0.165,",

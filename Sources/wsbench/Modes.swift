@@ -58,14 +58,9 @@ extension WSBenchCommand {
                 group: loads.group
             )
             let senders = opened.channels.map { (index: $0.key, channel: $0.value) }
-            let result = try await runLoad(
-                options,
-                senders: senders,
-                messages: load.messages,
-                rate: load.rate,
-                receivers: opened,
-                expected: senders.count * load.messages
-            )
+            let result = try await runLoad(options, deliveries: opened, expected: senders.count * load.messages) { start in
+                try await sendStamps(options, senders: senders, messages: load.messages, rate: load.rate, start: start)
+            }
             var report = result
             report.mode = "echo"
             report.failures = opened.failures
@@ -87,32 +82,36 @@ extension WSBenchCommand {
 
         func run() async throws {
             _ = raiseFileLimit()
-            let loads = options.makeLoadGroup()
-            let group = loads.group
-            let receivers = try await openMany(
+            let connections = try await BroadcastConnections.open(
                 options,
-                count: options.clients,
-                withStats: { ReceiverStats(senders: senders, messagesPerSender: load.messages) },
-                joiningRoom: true,
-                group: group
+                receivers: options.clients,
+                senders: senders,
+                messagesPerSender: load.messages
             )
-            let sending = try await openMany(options, count: senders, firstIndex: options.clients, withStats: nil, joiningRoom: true, group: group)
             // Joins are answered before sending starts; a moment is plenty on one machine.
             try await Task.sleep(for: .milliseconds(300))
-            let senderChannels = sending.channels.sorted { $0.key < $1.key }.enumerated().map { (index: $0.offset, channel: $0.element.value) }
-            var report = try await runLoad(
-                options,
-                senders: senderChannels,
-                messages: load.messages,
-                rate: load.rate,
-                receivers: receivers,
-                expected: receivers.channels.count * senderChannels.count * load.messages
-            )
+            connections.setBusyPolling(options.busyPoll)
+            let expected = connections.receivers.count * connections.senders.count * load.messages
+            var report = try await runLoad(options, deliveries: connections, expected: expected) { start in
+                let stopAt = start + UInt64(options.timeout * 1e9)
+                await withDiscardingTaskGroup { group in
+                    for (index, socket) in connections.senders.enumerated() {
+                        let sender = StampSender(
+                            socket: socket,
+                            sender: index,
+                            messages: load.messages,
+                            rate: load.rate,
+                            start: start,
+                            deadline: stopAt,
+                            payload: options.payload
+                        )
+                        group.addTask { await sender.run() }
+                    }
+                }
+            }
             report.mode = "broadcast"
-            report.failures = receivers.failures.merging(sending.failures, uniquingKeysWith: +)
-            await closeAll(receivers.channels)
-            await closeAll(sending.channels)
-            try await loads.shutdown()
+            report.failures = connections.failures
+            await connections.close()
             report.print(asJSON: options.json)
         }
     }
@@ -127,14 +126,28 @@ struct LoadOptions: ParsableArguments {
     var rate = 100.0
 }
 
-/// Sends every stamp, waits for the deliveries (or the timeout), and measures.
+/// What a run's receivers saw, gathered once it is over.
+struct DeliveryResults: Sendable {
+    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    var duplicates = 0
+    /// When the last delivery arrived (monotonic nanoseconds), where the receivers keep it.
+    var lastArrival: UInt64?
+}
+
+/// Where a run's deliveries are counted: NIO channels (echo) or ``ReceiveLoop``s (broadcast).
+protocol DeliverySource: Sendable {
+    func deliveredSoFar() async -> Int
+    /// Ends the receiving and gathers what it saw.
+    func results() async throws -> DeliveryResults
+}
+
+/// Sends every stamp (`send` is given the start, in monotonic nanoseconds), waits for the deliveries
+/// (or the timeout), and measures.
 func runLoad(
     _ options: BenchOptions,
-    senders: [(index: Int, channel: any Channel)],
-    messages: Int,
-    rate: Double,
-    receivers: OpenedConnections,
-    expected: Int
+    deliveries: some DeliverySource,
+    expected: Int,
+    send: @escaping @Sendable (_ start: UInt64) async throws -> Void
 ) async throws -> Report {
     let serverBefore = options.serverPid.flatMap(ProcessSample.of)
     let selfBefore = ProcessSample.current
@@ -142,42 +155,34 @@ func runLoad(
     let deadline = ContinuousClock.now + .seconds(options.timeout)
     let progress = ProgressLine(json: options.json)
     let status: @Sendable () async -> String = {
-        let delivered = await deliveredCount(in: receivers)
+        let delivered = await deliveries.deliveredSoFar()
         let seconds = Double(monotonicNanoseconds() - start) / 1e9
         return "sending: \(delivered) of \(expected) delivered, \(Int(Double(delivered) / max(seconds, 0.001)))/s"
     }
-    try await progress.whileRunning(status) {
-        try await sendStamps(options, senders: senders, messages: messages, rate: rate, start: start, deadline: deadline)
-    }
-    // Deliveries are counted on the receivers' event loops; read them there.
+    try await progress.whileRunning(status) { try await send(start) }
     var delivered = 0
     while ContinuousClock.now < deadline {
-        delivered = await deliveredCount(in: receivers)
+        delivered = await deliveries.deliveredSoFar()
         if delivered >= expected { break }
         progress.show("waiting: \(delivered) of \(expected) delivered")
-        try await Task.sleep(for: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(5))
     }
     progress.clear()
-    let elapsed = Double(monotonicNanoseconds() - start) / 1e9
     let serverAfter = options.serverPid.flatMap(ProcessSample.of)
     let selfAfter = ProcessSample.current
+    let results = try await deliveries.results()
+    // From the first send to the last delivery where the receivers know it, not to when it was noticed.
+    let end = results.lastArrival.flatMap { $0 > start ? $0 : nil } ?? monotonicNanoseconds()
+    let elapsed = Double(end - start) / 1e9
 
-    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-    var duplicates = 0
-    for (index, stats) in receivers.stats {
-        guard let channel = receivers.channels[index] else { continue }
-        let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.latencies, stats.duplicates) }.get()
-        latencies.add(histogram)
-        duplicates += duplicated
-    }
     var report = Report(mode: "")
     report.values["expected deliveries"] = Double(expected)
     report.values["delivered"] = Double(delivered)
     report.values["lost"] = Double(max(0, expected - delivered))
-    report.values["duplicated"] = Double(duplicates)
+    report.values["duplicated"] = Double(results.duplicates)
     report.values["seconds"] = elapsed
     report.values["deliveries per second"] = Double(delivered) / elapsed
-    report.addPercentiles("latency", latencies)
+    report.addPercentiles("latency", results.latencies)
     if let serverBefore, let serverAfter, delivered > 0 {
         report.values["server CPU µs per delivery"] = (serverAfter.cpuMicroseconds - serverBefore.cpuMicroseconds) / Double(delivered)
         report.values["server RSS MiB"] = Double(serverAfter.residentBytes) / 1_048_576
@@ -194,8 +199,7 @@ private func sendStamps(
     senders: [(index: Int, channel: any Channel)],
     messages: Int,
     rate: Double,
-    start: UInt64,
-    deadline: ContinuousClock.Instant
+    start: UInt64
 ) async throws {
     let stopAt = start + UInt64(options.timeout * 1e9)
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -215,7 +219,7 @@ private func sendStamps(
                 }
                 // As fast as the socket takes them: wait for every 64th write, so the buffer stays bounded.
                 for sequence in 0..<messages {
-                    guard ContinuousClock.now < deadline else { return }
+                    guard monotonicNanoseconds() < stopAt else { return }
                     let stamp = Stamp(sender: sender.index, sequence: sequence, sentAt: monotonicNanoseconds())
                     let frame = WebSocketFrameFactory.text(options.payload(stamp), allocator: sender.channel.allocator)
                     if sequence % 64 == 63 {
@@ -228,14 +232,4 @@ private func sendStamps(
         }
         try await group.waitForAll()
     }
-}
-
-/// The deliveries counted so far by every receiver, each read on its receiver's event loop.
-func deliveredCount(in receivers: OpenedConnections) async -> Int {
-    var total = 0
-    for (index, stats) in receivers.stats {
-        guard let channel = receivers.channels[index] else { continue }
-        total += (try? await channel.eventLoop.submit { stats.delivered }.get()) ?? 0
-    }
-    return total
 }

@@ -72,3 +72,26 @@ func closeAll(_ channels: [Int: any Channel]) async {
         try? await channel.close()
     }
 }
+
+extension OpenedConnections: DeliverySource {
+    /// The deliveries counted so far by every receiver, each read on its receiver's event loop.
+    func deliveredSoFar() async -> Int {
+        var total = 0
+        for (index, stats) in stats {
+            guard let channel = channels[index] else { continue }
+            total += (try? await channel.eventLoop.submit { stats.tally.delivered }.get()) ?? 0
+        }
+        return total
+    }
+
+    func results() async throws -> DeliveryResults {
+        var results = DeliveryResults()
+        for (index, stats) in stats {
+            guard let channel = channels[index] else { continue }
+            let (histogram, duplicated) = try await channel.eventLoop.submit { (stats.tally.latencies, stats.tally.duplicates) }.get()
+            results.latencies.add(histogram)
+            results.duplicates += duplicated
+        }
+        return results
+    }
+}

@@ -10,28 +10,44 @@ struct Stamp: Equatable {
     var text: String { "\(sender):\(sequence):\(sentAt)" }
 
     /// The last `digits:digits:digits` in the bytes, if there is one.
-    static func find(in bytes: some Collection<UInt8>) -> Stamp? {
-        var numbers: [UInt64] = []
-        var current: UInt64?
+    ///
+    /// One pass by index over contiguous bytes, and no allocation: it runs once per delivery on the
+    /// receive loop, where an array per frame used to cost as much as the rest of the receiving.
+    static func find(in bytes: UnsafeRawBufferPointer) -> Stamp? {
+        // The numbers of the `a:b:c` being read: how many are complete, and the one being read.
+        var (first, second, count) = (UInt64(0), UInt64(0), 0)
+        var current: UInt64 = 0
+        var isInNumber = false
         var found: Stamp?
-        for byte in bytes {
-            if byte >= 0x30 && byte <= 0x39 {
-                current = (current ?? 0) &* 10 &+ UInt64(byte - 0x30)
-            } else if byte == UInt8(ascii: ":"), let value = current {
-                numbers.append(value)
-                current = nil
-            } else {
-                if let value = current, numbers.count == 2 {
-                    found = Stamp(sender: Int(numbers[0]), sequence: Int(numbers[1]), sentAt: value)
-                }
-                numbers = []
-                current = nil
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let digit = byte &- 0x30
+            if digit < 10 {
+                current = isInNumber ? current &* 10 &+ UInt64(digit) : UInt64(digit)
+                isInNumber = true
+                continue
             }
-            if numbers.count > 2 { numbers.removeFirst(numbers.count - 2) }
+            if byte == UInt8(ascii: ":"), isInNumber {
+                // Keep the last two complete numbers: `1:2:3:4` ends as the stamp `2:3:4`.
+                if count == 2 { first = second }
+                if count == 0 { first = current } else { second = current }
+                count = min(count + 1, 2)
+            } else {
+                if isInNumber, count == 2 { found = stamp(first, second, current) }
+                count = 0
+            }
+            isInNumber = false
         }
-        if let value = current, numbers.count == 2 {
-            found = Stamp(sender: Int(numbers[0]), sequence: Int(numbers[1]), sentAt: value)
-        }
+        if isInNumber, count == 2 { found = stamp(first, second, current) }
         return found
+    }
+
+    /// The last `digits:digits:digits` in an array of bytes, if there is one.
+    static func find(in bytes: [UInt8]) -> Stamp? {
+        bytes.withUnsafeBytes { find(in: $0) }
+    }
+
+    private static func stamp(_ sender: UInt64, _ sequence: UInt64, _ sentAt: UInt64) -> Stamp {
+        Stamp(sender: Int(truncatingIfNeeded: sender), sequence: Int(truncatingIfNeeded: sequence), sentAt: sentAt)
     }
 }

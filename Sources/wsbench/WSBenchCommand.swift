@@ -45,10 +45,10 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Spread connections over 127.0.0.1 … 127.0.0.N, to stay clear of one address's ephemeral ports.")
     var sourceAddresses = 1
 
-    @Option(help: "Event-loop threads for the connections (default: one per core).")
-    var threads = System.coreCount
+    @Option(help: "Threads for the connections: receive loops in broadcast, event loops otherwise (default: one per core this process may use).")
+    var threads = allowedCoreCount()
 
-    @Flag(help: "Keep the event loops polling instead of sleeping; for a run pinned to cores of its own (taskset).")
+    @Flag(help: "Keep the receiving threads polling instead of sleeping while stamps are sent; for a run pinned to cores of its own (taskset).")
     var busyPoll = false
 
     @Option(help: "Seconds after which the run stops, done or not.")
