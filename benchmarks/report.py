@@ -206,6 +206,7 @@ def crosscheck(data):
 def main():
     results, output = sys.argv[1], sys.argv[2]
     data = load(results)
+    rounds = len({os.path.basename(path).split(".")[2] for path in glob.glob(os.path.join(results, "*.json"))})
     generators = [(g, label) for g, label in GENERATORS if any(key[0] == g for key in data)]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
     svg = os.path.join(os.path.dirname(output), "performance-latency.svg")
@@ -214,7 +215,7 @@ def main():
         "# Performance: the chat server beside FastAPI and two floors",
         "",
         f"Measured {datetime.date.today().isoformat()} on {machine()}, commit `{commit}`, by `benchmarks/compare`:",
-        "each server pinned to core 0 and the generator to core 1, two rounds alternating the servers, release",
+        f"each server pinned to core 0 and the generator to core 1, {rounds} round{'s' if rounds != 1 else ''} alternating the servers, release",
         "builds, each load run from two generators that share no code: **gobench**, an independent Go",
         "generator kept outside the project (`../shared/tools/gobench`: one epoll loop busy-polling on its core,",
         "one `recvmsg` per ready socket), and the course's own **wsbench** (busy-polling receive loops, see `docs/wsbench.md`). The",
@@ -223,7 +224,7 @@ def main():
         "tutorial's broadcast chat (`benchmarks/peers/fastapi/`), fastapi 0.165,",
         "uvicorn 0.54 with uvloop and websockets, one worker. The chat server runs with `--dev --allow-anonymous`",
         "and its per-connection rate limit raised (`--rate-limit 1000000`): one sender at 400 messages a second",
-        "is the point of the load. Cells are the median of the rounds, with their range.",
+        "is the point of the load. " + ("Cells are the median of the rounds, with their range." if rounds > 1 else "Cells are single runs."),
         "",
     ]
     for generator, label in generators:
