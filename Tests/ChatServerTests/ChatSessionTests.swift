@@ -185,6 +185,16 @@ struct ChatSessionTests {
         #expect(session.handle(.committed(message(1), isNew: true, ref: nil)) == [], "the history request never starts")
     }
 
+    @Test("When the client's input ends, what it sent is answered first, then the session closes with 1000")
+    func inputEnded() {
+        var session = joined()
+        _ = session.handle(send("last"))
+        #expect(session.handle(.inputEnded) == [], "the send before it is still committing")
+        #expect(session.handle(.committed(message(1), isNew: true, ref: nil)) == [.close(.normalClosure, reason: "")])
+        var idle = joined()
+        #expect(idle.handle(.inputEnded) == [.close(.normalClosure, reason: "")])
+    }
+
     @Test("A backlog past its bound stops the reading, and reading resumes as it drains")
     func backpressure() {
         var session = joined()

@@ -16,6 +16,11 @@ protocol ConnectionSession: AnyObject, SendableMetatype {
     func wrote(messages count: Int)
     /// A Close frame with this code went out.
     func sentClose(_ code: WebSocketErrorCode)
+    /// The client closed its side of the TCP connection: it will send nothing more.
+    ///
+    /// - Returns: `true` if the session answers what it has read first and then closes the
+    ///   connection itself; `false` to close it at once.
+    func inputEnded() -> Bool
     /// The connection is over: called once, after `opened`.
     func closed()
 }
@@ -24,6 +29,7 @@ extension ConnectionSession {
     var isReadyForMore: Bool { true }
     func wrote(messages count: Int) {}
     func sentClose(_ code: WebSocketErrorCode) {}
+    func inputEnded() -> Bool { false }
 }
 
 /// What a session asks of its connection at once.

@@ -39,6 +39,7 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
     private var batch = Deque<TextFrame>()
     private var needsFlush = false
     private var isReadHeldBack = false
+    private var isInputClosed = false
     private var isOpen = false
     private var pings: RepeatedTask?
     private var unansweredPing: ByteBuffer?
@@ -82,6 +83,17 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
     func channelInactive(context: ChannelHandlerContext) {
         end()
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Hummingbird lets a client half-close its side: it will send nothing more, not even its
+        // Close. What it sent before is still answered if the session wants to; then the connection
+        // closes without waiting for a Close that cannot come.
+        if case ChannelEvent.inputClosed = event {
+            isInputClosed = true
+            if connection.isClosing || !session.inputEnded() { context.close(promise: nil) }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -146,6 +158,10 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
         case .sendClose(let code, let reason):
             writeClose(code, reason: reason, context: context)
             flushIfNeeded(context: context)
+            guard !isInputClosed else {
+                context.close(promise: nil)
+                return
+            }
             closingDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: closingTimeout) { [self] in
                 perform(connection.closingDeadlinePassed(), context: context)
             }

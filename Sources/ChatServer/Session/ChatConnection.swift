@@ -77,6 +77,11 @@ final class ChatConnection: ConnectionSession {
         services.metrics.closes(String(UInt16(webSocketErrorCode: code))).increment()
     }
 
+    func inputEnded() -> Bool {
+        handle(.inputEnded)
+        return true
+    }
+
     func closed() {
         expiryTimer?.cancel()
         guard let id else { return }

@@ -35,6 +35,9 @@ struct ChatSession {
         case failed(String)
         /// The timer set by `watchExpiry` fired.
         case expiryTimerFired(now: Date)
+        /// The client closed its side of the connection: it sends nothing more, but what it sent is
+        /// still answered before the connection closes.
+        case inputEnded
     }
 
     /// What the connection must do.
@@ -87,6 +90,7 @@ struct ChatSession {
     /// A join, a read or a token check is under way: nothing else starts until it comes back.
     private var isAwaiting = false
     private var isClosed = false
+    private var hasInputEnded = false
 
     init(identity: Identity, usesTokens: Bool, limiter: RateLimiter) {
         user = identity.user
@@ -141,6 +145,8 @@ struct ChatSession {
             isAwaiting = false
             if !isClosed { actions.append(.failServer(description)) }
             isClosed = true
+        case .inputEnded:
+            hasInputEnded = true
         case .expiryTimerFired(let now):
             guard !isClosed, let expiresAt else { break }
             if expiresAt > now {
@@ -150,7 +156,13 @@ struct ChatSession {
                 actions.append(.close(.policyViolation, reason: "token expired"))
             }
         }
-        return isClosed ? actions : actions + advance()
+        if isClosed { return actions }
+        actions += advance()
+        if hasInputEnded, !isClosed, !isAwaiting, sendsInFlight == 0, backlog.isEmpty {
+            isClosed = true
+            actions.append(.close(.normalClosure, reason: ""))
+        }
+        return actions
     }
 
     /// Applies the rate limit to a message arriving at `now`: what it refuses still gets its answer,
