@@ -65,7 +65,7 @@ final class Outbox: Sendable {
 
     /// Queues a message, encoding it for this connection alone.
     func send(_ message: ServerMessage) {
-        send(TextFrame(message.buffer))
+        send(message.textFrame)
     }
 
     /// Queues a text frame, or overflows, for a fan-out: a writer to wake is added to `wakes`, to be

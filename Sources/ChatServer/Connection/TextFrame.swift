@@ -9,23 +9,37 @@ struct TextFrame: Sendable {
     let payload: ByteBuffer
     let frame: ByteBuffer
 
-    init(_ payload: ByteBuffer) {
-        self.payload = payload
-        let length = payload.readableBytes
-        var frame = ByteBufferAllocator().buffer(capacity: length + 10)
+    /// The most a header takes: two bytes, and eight more for the longest length.
+    private static let headerRoom = 10
+
+    /// Builds the frame around a payload that `write` writes into it, so that the payload is written
+    /// once, in place, behind room left for the header.
+    init(writingPayload write: (inout ByteBuffer) -> Void) {
+        var frame = ByteBufferAllocator().buffer(capacity: 256)
+        frame.writeRepeatingByte(0, count: Self.headerRoom)
+        frame.moveReaderIndex(forwardBy: Self.headerRoom)
+        write(&frame)
+        let length = frame.readableBytes
         // FIN and the text opcode (RFC 6455 §5.2), then the shortest length encoding, no mask.
-        frame.writeInteger(UInt8(0x81))
-        switch length {
-        case ..<126:
-            frame.writeInteger(UInt8(length))
-        case ...Int(UInt16.max):
-            frame.writeInteger(UInt8(126))
-            frame.writeInteger(UInt16(length))
+        let headerLength = length < 126 ? 2 : length <= Int(UInt16.max) ? 4 : 10
+        let start = Self.headerRoom - headerLength
+        frame.setInteger(UInt8(0x81), at: start)
+        switch headerLength {
+        case 2:
+            frame.setInteger(UInt8(length), at: start + 1)
+        case 4:
+            frame.setInteger(UInt8(126), at: start + 1)
+            frame.setInteger(UInt16(length), at: start + 2)
         default:
-            frame.writeInteger(UInt8(127))
-            frame.writeInteger(UInt64(length))
+            frame.setInteger(UInt8(127), at: start + 1)
+            frame.setInteger(UInt64(length), at: start + 2)
         }
-        frame.writeImmutableBuffer(payload)
+        frame.moveReaderIndex(to: start)
+        self.payload = frame.getSlice(at: Self.headerRoom, length: length)!
         self.frame = frame
+    }
+
+    init(_ payload: ByteBuffer) {
+        self.init { $0.writeImmutableBuffer(payload) }
     }
 }

@@ -152,7 +152,7 @@ public final class Hub: Sendable {
 
     private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
         guard !outboxes.isEmpty else { return }
-        let text = TextFrame(message.buffer)
+        let text = message.textFrame
         OutboxWakes.gather { wakes in
             for outbox in outboxes {
                 outbox.send(text, gatheringWakesInto: &wakes)

@@ -25,83 +25,61 @@ public enum ServerMessage: Sendable, Equatable {
     /// Every `type` the server sends, for the protocol's documentation and its tests.
     public static let types = ["joined", "left", "message", "presence", "history", "direct", "directs", "authenticated", "error"]
 
-    /// The message as a frame's bytes, to be written to many connections without encoding again.
-    public var buffer: ByteBuffer {
-        // Strings, numbers, dates and arrays of them: encoding cannot fail.
-        ByteBuffer(bytes: try! Self.encoder.encode(WireMessage(self)))
+    /// The message as a frame's bytes.
+    public var buffer: ByteBuffer { textFrame.payload }
+
+    /// The message as a whole text frame, encoded once, to be written to every recipient.
+    var textFrame: TextFrame {
+        TextFrame { JSONObjectWriter.writeObject(into: &$0, writeFields) }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// The fields of the JSON object, in sorted key order: a chat message's own sit beside `type`,
+    /// as in `{"at":…,"from":"ada","id":42,…,"type":"message"}`.
+    private func writeFields(_ json: inout JSONObjectWriter) {
+        switch self {
+        case .joined(let room, let members, let messages, let ref):
+            json.field("members", members)
+            json.field("messages", messages)
+            json.field("ref", ref)
+            json.field("room", room)
+            json.field("type", "joined")
+        case .left(let room, let ref):
+            json.field("ref", ref)
+            json.field("room", room)
+            json.field("type", "left")
+        case .message(let chat, let ref):
+            json.fields(of: chat, ref: ref, type: "message")
+        case .presence(let room, let user, let event):
+            json.field("event", event.rawValue)
+            json.field("room", room)
+            json.field("type", "presence")
+            json.field("user", user)
+        case .history(let room, let messages, let ref):
+            json.field("messages", messages)
+            json.field("ref", ref)
+            json.field("room", room)
+            json.field("type", "history")
+        case .direct(let chat, let ref):
+            json.fields(of: chat, ref: ref, type: "direct")
+        case .directs(let messages, let ref):
+            json.field("messages", messages)
+            json.field("ref", ref)
+            json.field("type", "directs")
+        case .authenticated(let user, let expiresAt, let ref):
+            json.field("expires_at", expiresAt)
+            json.field("ref", ref)
+            json.field("type", "authenticated")
+            json.field("user", user)
+        case .error(let error):
+            json.field("code", error.code.rawValue)
+            json.field("detail", error.detail)
+            json.field("ref", error.ref)
+            json.field("type", "error")
+        }
+    }
 }
 
 /// Whether a user joined or left.
 public enum PresenceEvent: String, Codable, Sendable {
     case joined, left
-}
-
-/// The fields of any server message; the ones a type does not use stay out of the JSON.
-private struct WireMessage: Encodable {
-    var type: String
-    var ref: String?
-    var room: String?
-    var members: [String]?
-    var messages: [ChatMessage]?
-    var user: String?
-    var event: PresenceEvent?
-    var code: ErrorCode?
-    var detail: String?
-    var message: ChatMessage?
-    var expiresAt: Date?
-
-    init(_ message: ServerMessage) {
-        switch message {
-        case .joined(let room, let members, let messages, let ref):
-            (type, self.room, self.members, self.messages, self.ref) = ("joined", room, members, messages, ref)
-        case .left(let room, let ref):
-            (type, self.room, self.ref) = ("left", room, ref)
-        case .message(let chat, let ref):
-            (type, self.message, self.ref) = ("message", chat, ref)
-        case .presence(let room, let user, let event):
-            (type, self.room, self.user, self.event) = ("presence", room, user, event)
-        case .history(let room, let messages, let ref):
-            (type, self.room, self.messages, self.ref) = ("history", room, messages, ref)
-        case .direct(let chat, let ref):
-            (type, self.message, self.ref) = ("direct", chat, ref)
-        case .directs(let messages, let ref):
-            (type, self.messages, self.ref) = ("directs", messages, ref)
-        case .authenticated(let user, let expiresAt, let ref):
-            (type, self.user, self.expiresAt, self.ref) = ("authenticated", user, expiresAt, ref)
-        case .error(let error):
-            (type, code, detail, ref) = ("error", error.code, error.detail, error.ref)
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case type, ref, room, members, messages, user, event, code, detail
-        case expiresAt = "expires_at"
-    }
-
-    /// A chat message's fields sit beside `type`, as in `{"type":"message","id":42,…}`.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(type, forKey: .type)
-        try container.encodeIfPresent(ref, forKey: .ref)
-        try container.encodeIfPresent(members, forKey: .members)
-        try container.encodeIfPresent(messages, forKey: .messages)
-        try container.encodeIfPresent(user, forKey: .user)
-        try container.encodeIfPresent(event, forKey: .event)
-        try container.encodeIfPresent(code, forKey: .code)
-        try container.encodeIfPresent(detail, forKey: .detail)
-        try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
-        if let message {
-            try message.encode(to: encoder)
-        } else {
-            try container.encodeIfPresent(room, forKey: .room)
-        }
-    }
 }
