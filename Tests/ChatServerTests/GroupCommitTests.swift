@@ -48,7 +48,7 @@ struct GroupCommitTests {
         for outbox in outboxes {
             outbox.attach(OutboxWake(eventLoop: loop) { drains.withLockedValue { $0 += 1 } })
         }
-        OutboxWakes.gathering {
+        FanOutBatch.gathering {
             for index in 0..<3 {
                 for outbox in outboxes { outbox.send(TextFrame(ByteBuffer(string: "\(index)"))) }
             }

@@ -1,4 +1,5 @@
 import DequeModule
+import Foundation
 import NIOCore
 import NIOWebSocket
 import Testing
@@ -12,11 +13,11 @@ struct HubTests {
 
     /// Everything queued in an outbox, as text, and its close.
     func drained(_ outbox: Outbox) -> [String] {
-        var batch = Deque<TextFrame>()
+        var batch = Deque<TextFrames>()
         var received: [String] = []
         while true {
             let close = outbox.takeTexts(into: &batch)
-            received += batch.map { String(buffer: $0.payload) }
+            received += batch.flatMap(\.payloads).map { String(buffer: $0) }
             batch.removeAll()
             if let close { return received + ["close \(UInt16(webSocketErrorCode: close.code))"] }
             if outbox.queuedCount == 0 { return received }
@@ -72,5 +73,38 @@ struct HubTests {
         #expect(drained(laptop) == ["close 1008"])
         #expect(drained(phone) == ["close 1008"])
         #expect(drained(bob).isEmpty)
+    }
+
+    @Test("In a batch of commits each member gets the room's messages as one buffer, in id order; a sender gets its own copies in their places")
+    func batchedRoomMessages() throws {
+        let hub = Hub()
+        let (alice, bob, carol, dave) = (outbox(), outbox(), outbox(), outbox())
+        let (fromAlice, fromBob) = (hub.connect(user: "alice", outbox: alice), hub.connect(user: "bob", outbox: bob))
+        let fromDave = hub.connect(user: "dave", outbox: dave)
+        for id in [fromAlice, fromBob, hub.connect(user: "carol", outbox: carol)] { hub.join(id, room: "general") }
+        for outbox in [alice, bob, carol] { _ = drained(outbox) }  // the presence events
+        func said(_ id: Int64, by user: String) -> ChatMessage {
+            ChatMessage(id: id, room: "general", from: user, text: "message \(id)", at: Date(timeIntervalSince1970: 0), clientID: nil)
+        }
+        let sent = [
+            (said(1, by: "alice"), fromAlice), (said(2, by: "bob"), fromBob), (said(3, by: "alice"), fromAlice), (said(4, by: "dave"), fromDave),
+        ]
+        FanOutBatch.gathering {
+            for (message, sender) in sent {
+                hub.broadcast(.message(message, ref: nil), to: "general", from: sender, ownCopy: .message(message, ref: "own \(message.id)"))
+            }
+            #expect(carol.queuedCount == 0, "nothing goes out before the batch ends")
+        }
+        func text(_ message: ChatMessage, own: Bool = false) -> String {
+            String(buffer: ServerMessage.message(message, ref: own ? "own \(message.id)" : nil).buffer)
+        }
+        let (first, second, third, fourth) = (sent[0].0, sent[1].0, sent[2].0, sent[3].0)
+        var queued = Deque<TextFrames>()
+        _ = carol.takeTexts(into: &queued)
+        #expect(queued.count == 1, "one buffer for the whole batch")
+        #expect(queued.flatMap(\.payloads).map { String(buffer: $0) } == [first, second, third, fourth].map { text($0) })
+        #expect(drained(alice) == [text(first, own: true), text(second), text(third, own: true), text(fourth)])
+        #expect(drained(bob) == [text(first), text(second, own: true), text(third), text(fourth)])
+        #expect(drained(dave) == [text(fourth, own: true)], "a sender outside the room gets its own copy alone")
     }
 }

@@ -12,9 +12,9 @@ import Testing
 struct SlowConsumerTests {
     /// What a writer takes from an outbox: the text frames, then the close if one is due.
     func take(_ outbox: Outbox) -> (texts: [String], close: Outbox.Close?) {
-        var batch = Deque<TextFrame>()
+        var batch = Deque<TextFrames>()
         var close = outbox.takeTexts(into: &batch)
-        let texts = batch.map { String(buffer: $0.payload) }
+        let texts = batch.flatMap(\.payloads).map { String(buffer: $0) }
         if close == nil, !texts.isEmpty {
             batch.removeAll()
             close = outbox.takeTexts(into: &batch)

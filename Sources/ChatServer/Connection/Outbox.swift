@@ -31,7 +31,8 @@ final class Outbox: Sendable {
     }
 
     private struct State {
-        var queue = Deque<TextFrame>()
+        var queue = Deque<TextFrames>()
+        var queuedMessages = 0
         var queuedBytes = 0
         /// The close to write once the queue is empty.
         var close: Close?
@@ -60,7 +61,7 @@ final class Outbox: Sendable {
 
     /// Queues a text frame, or overflows.
     func send(_ text: TextFrame) {
-        OutboxWakes.gather { send(text, gatheringWakesInto: &$0) }
+        OutboxWakes.gather { send(TextFrames(text), gatheringWakesInto: &$0) }
     }
 
     /// Queues a message, encoding it for this connection alone.
@@ -68,13 +69,15 @@ final class Outbox: Sendable {
         send(message.textFrame)
     }
 
-    /// Queues a text frame, or overflows, for a fan-out: a writer to wake is added to `wakes`, to be
+    /// Queues text frames, or overflows, for a fan-out: a writer to wake is added to `wakes`, to be
     /// woken with the others on its event loop.
-    func send(_ text: TextFrame, gatheringWakesInto wakes: inout OutboxWakes) {
+    func send(_ frames: TextFrames, gatheringWakesInto wakes: inout OutboxWakes) {
         let (writer, onOverflow) = state.withLockedValue { state -> (OutboxWake?, (@Sendable () -> Void)?) in
             guard !state.isClosed else { return (nil, nil) }
-            guard state.queue.count < bounds.messages, state.queuedBytes + text.payload.readableBytes <= bounds.bytes else {
+            guard state.queuedMessages + frames.count <= bounds.messages, state.queuedBytes + frames.bytes.readableBytes <= bounds.bytes
+            else {
                 state.queue.removeAll()
+                state.queuedMessages = 0
                 state.queuedBytes = 0
                 state.isClosed = true
                 state.hasOverflowed = true
@@ -82,8 +85,9 @@ final class Outbox: Sendable {
                 defer { state.onOverflow = nil }
                 return (state.writerToWake(), state.onOverflow)
             }
-            state.queue.append(text)
-            state.queuedBytes += text.payload.readableBytes
+            state.queue.append(frames)
+            state.queuedMessages += frames.count
+            state.queuedBytes += frames.bytes.readableBytes
             return (state.writerToWake(), nil)
         }
         if let writer { wakes.add(writer) }
@@ -117,9 +121,10 @@ final class Outbox: Sendable {
     /// wake-up for the next frame.
     ///
     /// - Returns: the close to write, once no text frame is left before it.
-    func takeTexts(into texts: inout Deque<TextFrame>) -> Close? {
+    func takeTexts(into texts: inout Deque<TextFrames>) -> Close? {
         state.withLockedValue { state -> Close? in
             swap(&texts, &state.queue)
+            state.queuedMessages = 0
             state.queuedBytes = 0
             if texts.isEmpty, let close = state.close {
                 state.close = nil
@@ -136,6 +141,7 @@ final class Outbox: Sendable {
         state.withLockedValue { state in
             state.wake = nil
             state.queue.removeAll()
+            state.queuedMessages = 0
             state.queuedBytes = 0
             state.close = nil
             state.isClosed = true
@@ -153,6 +159,6 @@ final class Outbox: Sendable {
         if now { handler() }
     }
 
-    /// How many text frames are waiting, for tests.
-    var queuedCount: Int { state.withLockedValue { $0.queue.count } }
+    /// How many messages are waiting, for tests.
+    var queuedCount: Int { state.withLockedValue { $0.queuedMessages } }
 }

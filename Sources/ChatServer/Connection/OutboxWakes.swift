@@ -1,5 +1,4 @@
 import NIOCore
-import NIOPosix
 
 /// How an ``Outbox`` wakes its connection's writer: `drain` runs on `eventLoop`.
 struct OutboxWake: Sendable {
@@ -26,34 +25,15 @@ struct OutboxWakes {
         }
     }
 
-    /// Runs `body` so that the writers woken by every fan-out it makes on this thread are
-    /// woken once, when it returns: a batch of commits then reaches each event loop as one task, and
-    /// each connection writes the whole batch at once.
-    static func gathering(_ body: () -> Void) {
-        guard current.currentValue == nil else { return body() }
-        let gathered = Gathered()
-        current.currentValue = gathered
-        body()
-        current.currentValue = nil
-        gathered.wakes.wake()
-    }
-
-    /// Runs `body` with the wakes ``gathering(_:)`` gathers on this thread, or with wakes of its own,
-    /// woken when it returns.
+    /// Runs `body` with the wakes of the ``FanOutBatch`` gathering on this thread, or with wakes of
+    /// its own, woken when it returns.
     static func gather(_ body: (inout OutboxWakes) -> Void) {
-        if let gathered = current.currentValue {
-            body(&gathered.wakes)
+        if let batch = FanOutBatch.current {
+            body(&batch.wakes)
         } else {
             var wakes = OutboxWakes()
             body(&wakes)
             wakes.wake()
         }
     }
-
-    /// Touched only by the thread it belongs to.
-    private final class Gathered: @unchecked Sendable {
-        var wakes = OutboxWakes()
-    }
-
-    private static let current = ThreadSpecificVariable<Gathered>()
 }

@@ -43,3 +43,38 @@ struct TextFrame: Sendable {
         self.init { $0.writeImmutableBuffer(payload) }
     }
 }
+
+/// Whole text frames back to back in one buffer, as they go out: one message, or every message a
+/// room got from one batch of commits, shared by all its members.
+struct TextFrames: Sendable {
+    let bytes: ByteBuffer
+    /// How many messages (frames) the bytes hold.
+    let count: Int
+
+    init(_ text: TextFrame) {
+        self.init(bytes: text.frame, count: 1)
+    }
+
+    init(bytes: ByteBuffer, count: Int) {
+        self.bytes = bytes
+        self.count = count
+    }
+
+    /// Each frame's payload, for tests: the frames are the server's own, so their headers are
+    /// well-formed and unmasked.
+    var payloads: [ByteBuffer] {
+        var rest = bytes
+        var payloads: [ByteBuffer] = []
+        while let second = rest.getInteger(at: rest.readerIndex + 1, as: UInt8.self) {
+            rest.moveReaderIndex(forwardBy: 2)
+            let length =
+                switch second {
+                case 126: Int(rest.readInteger(as: UInt16.self)!)
+                case 127: Int(rest.readInteger(as: UInt64.self)!)
+                default: Int(second)
+                }
+            payloads.append(rest.readSlice(length: length)!)
+        }
+        return payloads
+    }
+}

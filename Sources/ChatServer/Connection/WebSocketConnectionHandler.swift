@@ -36,7 +36,7 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
     /// The frame encoder's context: a write through it goes out below the encoder.
     private var encoder: ChannelHandlerContext?
     /// Swapped with the outbox's queue, so that taking frames allocates nothing.
-    private var batch = Deque<TextFrame>()
+    private var batch = Deque<TextFrames>()
     private var needsFlush = false
     private var isReadHeldBack = false
     private var isInputClosed = false
@@ -196,7 +196,7 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
         while context.channel.isWritable {
             let close = outbox.takeTexts(into: &batch)
             if batch.isEmpty, close == nil { break }
-            count += batch.count
+            count += batch.reduce(0) { $0 + $1.count }
             writeBatch(through: encoder, allocator: context.channel.allocator)
             if let close {
                 perform(connection.close(close.code, reason: close.reason), context: context)
@@ -212,19 +212,19 @@ final class WebSocketConnectionHandler<Session: ConnectionSession>: ChannelDuple
     /// The most bytes of small frames copied into one buffer.
     private static var coalescedBytes: Int { 64 * 1024 }
 
-    /// Writes the batch below the encoder. A frame alone goes as it is, its buffer shared with every
-    /// other recipient; frames that came together are copied into buffers of up to
-    /// ``coalescedBytes``, because a write through the pipeline costs more than copying a chat
-    /// message, and the kernel then gets fewer, larger pieces.
+    /// Writes the batch below the encoder. A buffer alone (one message, or a room's messages from
+    /// one commit) goes as it is, shared with every other recipient; buffers that came separately are
+    /// copied into buffers of up to ``coalescedBytes``, because a write through the pipeline costs
+    /// more than copying a chat message, and the kernel then gets fewer, larger pieces.
     private func writeBatch(through encoder: ChannelHandlerContext, allocator: ByteBufferAllocator) {
         guard batch.count > 1 else {
-            if let text = batch.popFirst() { encoder.write(NIOAny(text.frame), promise: nil) }
+            if let frames = batch.popFirst() { encoder.write(NIOAny(frames.bytes), promise: nil) }
             return
         }
         var coalesced: ByteBuffer?
-        var remaining = batch.reduce(0) { $0 + $1.frame.readableBytes }
-        while let text = batch.popFirst() {
-            let frame = text.frame
+        var remaining = batch.reduce(0) { $0 + $1.bytes.readableBytes }
+        while let frames = batch.popFirst() {
+            let frame = frames.bytes
             defer { remaining -= frame.readableBytes }
             if var buffer = coalesced, buffer.readableBytes + frame.readableBytes <= Self.coalescedBytes {
                 coalesced = nil  // keeps the buffer uniquely referenced, so the copy appends in place

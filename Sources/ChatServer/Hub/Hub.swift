@@ -126,6 +126,35 @@ public final class Hub: Sendable {
         fanOut(message, to: state.withLockedValue { $0.outboxes(in: room, except: excluded) })
     }
 
+    /// Sends a room message to every member, `sender`'s own copy (its acknowledgement) to `sender`,
+    /// encoding each once. Inside a ``FanOutBatch`` it joins the room's other messages of the batch,
+    /// delivered when the batch ends.
+    func broadcast(_ message: ServerMessage, to room: String, from sender: ConnectionID, ownCopy: ServerMessage) {
+        if let batch = FanOutBatch.current {
+            batch.add(message.textFrame, to: room, of: self, from: sender, ownCopy: ownCopy.textFrame)
+            return
+        }
+        let (others, senderOutbox) = state.withLockedValue { ($0.outboxes(in: room, except: sender), $0.members[sender]?.outbox) }
+        fanOut(message, to: others)
+        senderOutbox?.send(ownCopy)
+    }
+
+    /// Delivers a room's messages from a batch: the same buffer to every member but the senders,
+    /// and to each sender the buffer with its own copies in place.
+    func deliver(_ batch: RoomBatch, gatheringWakesInto wakes: inout OutboxWakes) {
+        let senders = batch.senders
+        let (members, senderOutboxes) = state.withLockedValue { state in
+            (state.rooms[batch.room, default: [:]], senders.map { state.members[$0]?.outbox })
+        }
+        let isSender = Set(senders)
+        for (id, outbox) in members where !isSender.contains(id) {
+            outbox.send(batch.frames, gatheringWakesInto: &wakes)
+        }
+        for (sender, outbox) in zip(senders, senderOutboxes) {
+            outbox?.send(batch.frames(for: sender, isMember: members[sender] != nil), gatheringWakesInto: &wakes)
+        }
+    }
+
     /// Sends a message to every connection of these users but one, encoding it once.
     func deliver(_ message: ServerMessage, toUsers users: Set<String>, except excluded: ConnectionID? = nil) {
         fanOut(message, to: state.withLockedValue { $0.outboxes(of: users, except: excluded) })
@@ -152,10 +181,10 @@ public final class Hub: Sendable {
 
     private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
         guard !outboxes.isEmpty else { return }
-        let text = message.textFrame
+        let frames = TextFrames(message.textFrame)
         OutboxWakes.gather { wakes in
             for outbox in outboxes {
-                outbox.send(text, gatheringWakesInto: &wakes)
+                outbox.send(frames, gatheringWakesInto: &wakes)
             }
         }
     }

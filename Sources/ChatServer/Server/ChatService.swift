@@ -47,7 +47,7 @@ public struct ChatService: Service {
             }()
         self.database = try ChatDatabase(path: configuration.databasePath)
         // A group commit's fan-outs wake each event loop once, so its messages leave in shared writes.
-        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory) { OutboxWakes.gathering($0) }
+        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
         self.users = UserStore(database)
         switch configuration.authentication.mode {
         case .anonymous:

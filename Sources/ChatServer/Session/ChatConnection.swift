@@ -184,8 +184,7 @@ final class ChatConnection: ConnectionSession {
             store.append(draft) { message in
                 // Fanned out as it is committed, in commit order: a room's messages leave in id order.
                 if let room = message.room {
-                    hub.broadcast(.message(message, ref: nil), to: room, except: id)
-                    outbox.send(.message(message, ref: ref))
+                    hub.broadcast(.message(message, ref: nil), to: room, from: id, ownCopy: .message(message, ref: ref))
                 } else {
                     // The recipient's connections, and the sender's others, so that every device agrees.
                     hub.deliver(.direct(message, ref: nil), toUsers: [message.to ?? "", message.from], except: id)
