@@ -206,7 +206,17 @@ def crosscheck(data):
 def main():
     results, output = sys.argv[1], sys.argv[2]
     data = load(results)
-    rounds = len({os.path.basename(path).split(".")[2] for path in glob.glob(os.path.join(results, "*.json"))})
+    # Rounds per load: LOADS=... reruns some loads, so the loads may have run a different number of times.
+    rounds_of = {}
+    for path in glob.glob(os.path.join(results, "*.json")):
+        load_name, _, round_name = os.path.basename(path).split(".")[:3]
+        rounds_of.setdefault(load_name, set()).add(round_name)
+    counts = {load_name: len(names) for load_name, names in rounds_of.items()}
+    rounds = max(counts.values(), default=1)
+    if len(set(counts.values())) > 1:
+        rounds_text = ", ".join(f"{name} {count} round{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
+    else:
+        rounds_text = f"{rounds} round{'s' if rounds != 1 else ''}"
     generators = [(g, label) for g, label in GENERATORS if any(key[0] == g for key in data)]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
     svg = os.path.join(os.path.dirname(output), "performance-latency.svg")
@@ -215,7 +225,7 @@ def main():
         "# Performance: the chat server beside FastAPI and two floors",
         "",
         f"Measured {datetime.date.today().isoformat()} on {machine()}, commit `{commit}`, by `benchmarks/compare`:",
-        f"each server pinned to core 0 and the generator to core 1, {rounds} round{'s' if rounds != 1 else ''} alternating the servers, release",
+        f"each server pinned to core 0 and the generator to core 1, {rounds_text} alternating the servers, release",
         "builds, each load run from two generators that share no code: **gobench**, an independent Go",
         "generator kept outside the project (`../shared/tools/gobench`: one epoll loop busy-polling on its core,",
         "one `recvmsg` per ready socket), and the course's own **wsbench** (busy-polling receive loops, see `docs/wsbench.md`). The",
@@ -224,7 +234,7 @@ def main():
         "tutorial's broadcast chat (`benchmarks/peers/fastapi/`), fastapi 0.165,",
         "uvicorn 0.54 with uvloop and websockets, one worker. The chat server runs with `--dev --allow-anonymous`",
         "and its per-connection rate limit raised (`--rate-limit 1000000`): one sender at 400 messages a second",
-        "is the point of the load. " + ("Cells are the median of the rounds, with their range." if rounds > 1 else "Cells are single runs."),
+        "is the point of the load. " + ("Cells of more than one round are the median, with the range." if rounds > 1 else "Cells are single runs."),
         "",
     ]
     for generator, label in generators:

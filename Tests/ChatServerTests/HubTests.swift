@@ -91,7 +91,8 @@ struct HubTests {
         ]
         FanOutBatch.gathering {
             for (message, sender) in sent {
-                hub.broadcast(.message(message, ref: nil), to: "general", from: sender, ownCopy: .message(message, ref: "own \(message.id)"))
+                let (recipients, own) = ServerMessage.frames(of: message, ref: "own \(message.id)")
+                hub.broadcast(recipients, to: "general", from: sender, ownCopy: own)
             }
             #expect(carol.queuedCount == 0, "nothing goes out before the batch ends")
         }

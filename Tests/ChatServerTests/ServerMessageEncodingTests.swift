@@ -25,6 +25,21 @@ struct ServerMessageEncodingTests {
         }
     }
 
+    @Test("A sender's copy spliced from its recipients' is the message encoded with the sender's ref")
+    func splicedSenderCopy() {
+        var random = SplitMix64(seed: 6455)
+        for _ in 0..<500 {
+            guard case .message(let chat, _) = Self.randomMessage(using: &random) else { continue }
+            let direct = ChatMessage(id: chat.id, room: nil, to: chat.from, from: chat.text, text: chat.text, at: chat.at, clientID: chat.clientID)
+            let ref = Bool.random(using: &random) ? Self.awkwardStrings.randomElement(using: &random)! : nil
+            for (message, encoded) in [(chat, ServerMessage.message), (direct, ServerMessage.direct)] {
+                let (recipients, sender) = ServerMessage.frames(of: message, ref: ref)
+                #expect(recipients.frame == encoded(message, nil).textFrame.frame)
+                #expect(sender.frame == encoded(message, ref).textFrame.frame)
+            }
+        }
+    }
+
     @Test("The frame around it has the right header, and the payload is its tail")
     func frameAroundThePayload() {
         let long = ServerMessage.message(

@@ -126,16 +126,16 @@ public final class Hub: Sendable {
         fanOut(message, to: state.withLockedValue { $0.outboxes(in: room, except: excluded) })
     }
 
-    /// Sends a room message to every member, `sender`'s own copy (its acknowledgement) to `sender`,
-    /// encoding each once. Inside a ``FanOutBatch`` it joins the room's other messages of the batch,
-    /// delivered when the batch ends.
-    func broadcast(_ message: ServerMessage, to room: String, from sender: ConnectionID, ownCopy: ServerMessage) {
+    /// Sends a room message to every member, and `sender`'s own copy (its acknowledgement) to
+    /// `sender`. Inside a ``FanOutBatch`` it joins the room's other messages of the batch, delivered
+    /// when the batch ends.
+    func broadcast(_ text: TextFrame, to room: String, from sender: ConnectionID, ownCopy: TextFrame) {
         if let batch = FanOutBatch.current {
-            batch.add(message.textFrame, to: room, of: self, from: sender, ownCopy: ownCopy.textFrame)
+            batch.add(text, to: room, of: self, from: sender, ownCopy: ownCopy)
             return
         }
         let (others, senderOutbox) = state.withLockedValue { ($0.outboxes(in: room, except: sender), $0.members[sender]?.outbox) }
-        fanOut(message, to: others)
+        fanOut(text, to: others)
         senderOutbox?.send(ownCopy)
     }
 
@@ -157,7 +157,12 @@ public final class Hub: Sendable {
 
     /// Sends a message to every connection of these users but one, encoding it once.
     func deliver(_ message: ServerMessage, toUsers users: Set<String>, except excluded: ConnectionID? = nil) {
-        fanOut(message, to: state.withLockedValue { $0.outboxes(of: users, except: excluded) })
+        deliver(message.textFrame, toUsers: users, except: excluded)
+    }
+
+    /// Sends a text frame to every connection of these users but one.
+    func deliver(_ text: TextFrame, toUsers users: Set<String>, except excluded: ConnectionID? = nil) {
+        fanOut(text, to: state.withLockedValue { $0.outboxes(of: users, except: excluded) })
     }
 
     /// The users with at least one connection.
@@ -181,7 +186,12 @@ public final class Hub: Sendable {
 
     private func fanOut(_ message: ServerMessage, to outboxes: [Outbox]) {
         guard !outboxes.isEmpty else { return }
-        let frames = TextFrames(message.textFrame)
+        fanOut(message.textFrame, to: outboxes)
+    }
+
+    private func fanOut(_ text: TextFrame, to outboxes: [Outbox]) {
+        guard !outboxes.isEmpty else { return }
+        let frames = TextFrames(text)
         OutboxWakes.gather { wakes in
             for outbox in outboxes {
                 outbox.send(frames, gatheringWakesInto: &wakes)

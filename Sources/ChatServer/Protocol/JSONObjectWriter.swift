@@ -68,16 +68,21 @@ struct JSONObjectWriter {
 
     /// A chat message's fields in sorted key order, with the server message's own `ref` and `type`
     /// where their keys sort among them.
-    mutating func fields(of message: ChatMessage, ref: String? = nil, type: StaticString? = nil) {
+    ///
+    /// - Returns: how many bytes the buffer held before `ref`'s place, which is right after `id`.
+    @discardableResult
+    mutating func fields(of message: ChatMessage, ref: String? = nil, type: StaticString? = nil) -> Int {
         field("at", message.at)
         field("client_id", message.clientID)
         field("from", message.from)
         field("id", message.id)
+        let refPlace = buffer.readableBytes
         field("ref", ref)
         field("room", message.room)
         field("text", message.text)
         field("to", message.to)
         if let type { field("type", type) }
+        return refPlace
     }
 
     mutating func field(_ key: StaticString, _ value: StaticString) {

@@ -33,6 +33,28 @@ public enum ServerMessage: Sendable, Equatable {
         TextFrame { JSONObjectWriter.writeObject(into: &$0, writeFields) }
     }
 
+    /// A chat message's frame for its recipients, and its sender's copy, the same with the sender's
+    /// `ref` (its acknowledgement): `.message` for a room message, `.direct` for a direct one.
+    ///
+    /// `ref` is the only field in which the two differ, so the sender's copy is spliced from the
+    /// recipients' rather than encoded again.
+    static func frames(of chat: ChatMessage, ref: String?) -> (recipients: TextFrame, sender: TextFrame) {
+        var refPlace = 0
+        let type: StaticString = chat.room == nil ? "direct" : "message"
+        let recipients = TextFrame { buffer in
+            JSONObjectWriter.writeObject(into: &buffer) { refPlace = $0.fields(of: chat, type: type) }
+        }
+        guard let ref else { return (recipients, recipients) }
+        let payload = recipients.payload
+        let sender = TextFrame { buffer in
+            buffer.writeImmutableBuffer(payload.getSlice(at: payload.readerIndex, length: refPlace)!)
+            buffer.writeStaticString(",\"ref\":")
+            JSONObjectWriter.writeString(ref, into: &buffer)
+            buffer.writeImmutableBuffer(payload.getSlice(at: payload.readerIndex + refPlace, length: payload.readableBytes - refPlace)!)
+        }
+        return (recipients, sender)
+    }
+
     /// The fields of the JSON object, in sorted key order: a chat message's own sit beside `type`,
     /// as in `{"at":…,"from":"ada","id":42,…,"type":"message"}`.
     private func writeFields(_ json: inout JSONObjectWriter) {

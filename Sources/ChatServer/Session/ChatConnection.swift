@@ -183,12 +183,13 @@ final class ChatConnection: ConnectionSession {
         for (draft, ref) in due {
             store.append(draft) { message in
                 // Fanned out as it is committed, in commit order: a room's messages leave in id order.
+                let (recipients, sender) = ServerMessage.frames(of: message, ref: ref)
                 if let room = message.room {
-                    hub.broadcast(.message(message, ref: nil), to: room, from: id, ownCopy: .message(message, ref: ref))
+                    hub.broadcast(recipients, to: room, from: id, ownCopy: sender)
                 } else {
                     // The recipient's connections, and the sender's others, so that every device agrees.
-                    hub.deliver(.direct(message, ref: nil), toUsers: [message.to ?? "", message.from], except: id)
-                    outbox.send(.direct(message, ref: ref))
+                    hub.deliver(recipients, toUsers: [message.to ?? "", message.from], except: id)
+                    outbox.send(sender)
                 }
             } completion: { result in
                 let event: ChatSession.Event =
