@@ -218,13 +218,16 @@ def main():
     else:
         rounds_text = f"{rounds} round{'s' if rounds != 1 else ''}"
     generators = [(g, label) for g, label in GENERATORS if any(key[0] == g for key in data)]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
+    commits = sorted({open(path).read().strip() for path in glob.glob(os.path.join(results, "*.commit"))})
+    if not commits:
+        commits = [subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"]
+    commit = "`, `".join(commits)
     svg = os.path.join(os.path.dirname(output), "performance-latency.svg")
     chart(data, generators[0][0], svg)
     lines = [
         "# Performance: the chat server beside FastAPI and two floors",
         "",
-        f"Measured {datetime.date.today().isoformat()} on {machine()}, commit `{commit}`, by `benchmarks/compare`:",
+        f"Measured {datetime.date.today().isoformat()} on {machine()}, commit{'s' if len(commits) > 1 else ''} `{commit}`, by `benchmarks/compare`:",
         f"each server pinned to core 0 and the generator to core 1, {rounds_text} alternating the servers, release",
         "builds, each load run from two generators that share no code: **gobench**, an independent Go",
         "generator kept outside the project (`../shared/tools/gobench`: one epoll loop busy-polling on its core,",
