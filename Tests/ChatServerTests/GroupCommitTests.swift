@@ -40,6 +40,39 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("A message the database refuses fails alone: the others of its commit are stored, in order, and told")
+    func failureIsolated() async throws {
+        try await withTemporaryDatabase { path in
+            let database = try ChatDatabase(path: path)
+            defer { try? database.close() }
+            try await database.pool.write { db in
+                try db.execute(
+                    sql: "CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
+                )
+            }
+            let store = MessageStore(database)
+            let texts = (0..<50).map { $0 == 20 ? "poison" : "\($0)" }
+            let committed = NIOLockedValueBox<[String]>([])
+            let answers = NIOLockedValueBox<[String: Bool]>([:])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                for text in texts {
+                    let draft = MessageStore.Draft(room: "general", from: "alice", text: text, clientID: nil)
+                    store.append(draft, onCommit: { message in committed.withLockedValue { $0.append(message.text) } }) { result in
+                        let finished = answers.withLockedValue { answers in
+                            answers[text] = (try? result.get()) != nil
+                            return answers.count == texts.count
+                        }
+                        if finished { done.resume() }
+                    }
+                }
+            }
+            #expect(answers.withLockedValue { $0 } == Dictionary(uniqueKeysWithValues: texts.map { ($0, $0 != "poison") }))
+            #expect(committed.withLockedValue { $0 } == texts.filter { $0 != "poison" })
+            let stored = try await store.messages(in: "general", limit: 100).map(\.text)
+            #expect(stored == texts.filter { $0 != "poison" })
+        }
+    }
+
     @Test("Fan-outs inside a gathering wake each connection's writer once, after the whole batch")
     func gatheredWakes() {
         let loop = EmbeddedEventLoop()

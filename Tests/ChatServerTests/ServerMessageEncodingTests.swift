@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NIOCore
 import TestSupport
 import Testing
@@ -161,6 +162,22 @@ private struct ReferenceWireMessage: Encodable {
             try message.encode(to: encoder)
         } else {
             try container.encodeIfPresent(room, forKey: .room)
+        }
+    }
+}
+
+@Suite("Dates are written without Foundation's formatters, as they would be with them")
+struct UTCTimeTests {
+    @Test("To the millisecond, 2,000 dates from 1900 to 2200 read as GRDB stores them")
+    func databaseText() {
+        var random = SplitMix64(seed: 86_400)
+        for _ in 0..<2000 {
+            let milliseconds = Double(Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &random))
+            let date = Date(timeIntervalSince1970: milliseconds / 1000)
+            #expect(
+                UTCTime(date, milliseconds: .toNearestOrAwayFromZero).databaseText == String.fromDatabaseValue(date.databaseValue),
+                "\(date.timeIntervalSince1970)"
+            )
         }
     }
 }

@@ -145,21 +145,18 @@ struct JSONObjectWriter {
 
     /// `2026-11-30T17:04:05Z`: whole seconds in UTC, as `JSONEncoder`'s `.iso8601` writes a date.
     static func writeISO8601(_ date: Date, into buffer: inout ByteBuffer) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
-        let (dayNumber, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
-        let (year, month, day) = civilDate(daysSince1970: dayNumber)
-        writeDigits(year, count: 4, into: &buffer)
+        let time = UTCTime(date)
+        writeDigits(time.year, count: 4, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "-"))
-        writeDigits(month, count: 2, into: &buffer)
+        writeDigits(time.month, count: 2, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "-"))
-        writeDigits(day, count: 2, into: &buffer)
+        writeDigits(time.day, count: 2, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "T"))
-        writeDigits(second / 3600, count: 2, into: &buffer)
+        writeDigits(time.hour, count: 2, into: &buffer)
         buffer.writeInteger(UInt8(ascii: ":"))
-        writeDigits(second / 60 % 60, count: 2, into: &buffer)
+        writeDigits(time.minute, count: 2, into: &buffer)
         buffer.writeInteger(UInt8(ascii: ":"))
-        writeDigits(second % 60, count: 2, into: &buffer)
+        writeDigits(time.second, count: 2, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "Z"))
     }
 
@@ -172,19 +169,5 @@ struct JSONObjectWriter {
             rest %= divisor
             divisor /= 10
         }
-    }
-
-    /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`, http://howardhinnant.github.io/date_algorithms.html).
-    private static func civilDate(daysSince1970 days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -123,21 +123,15 @@ public final class MessageStore: Sendable {
             }
             var results: [Result<Appended, any Error>] = []
             do {
+                // Every message in one transaction; if any fails, the transaction is rolled back and
+                // the batch is written again with a savepoint per message, so that only the failing
+                // one fails. A savepoint per message on every write cost a fifth of the transaction.
                 try db.inTransaction {
-                    results = appends.map { append in
-                        Result {
-                            var result: Appended?
-                            try db.inSavepoint {
-                                result = try Self.store(append.draft, in: db)
-                                return .commit
-                            }
-                            return result!
-                        }
-                    }
+                    results = try appends.map { .success(try Self.store($0.draft, in: db)) }
                     return .commit
                 }
             } catch {
-                results = appends.map { _ in .failure(error) }
+                results = Self.storeEachAlone(appends.map(\.draft), in: db)
             }
             aroundCallbacks {
                 for (append, result) in zip(appends, results) {
@@ -146,6 +140,30 @@ public final class MessageStore: Sendable {
             }
             for (append, result) in zip(appends, results) { append.completion(result) }
         }
+    }
+
+    /// Stores each message in a savepoint of its own, all in one transaction: one that fails fails
+    /// alone.
+    private static func storeEachAlone(_ drafts: [Draft], in db: Database) -> [Result<Appended, any Error>] {
+        var results: [Result<Appended, any Error>] = []
+        do {
+            try db.inTransaction {
+                results = drafts.map { draft in
+                    Result {
+                        var result: Appended?
+                        try db.inSavepoint {
+                            result = try store(draft, in: db)
+                            return .commit
+                        }
+                        return result!
+                    }
+                }
+                return .commit
+            }
+        } catch {
+            results = drafts.map { _ in .failure(error) }
+        }
+        return results
     }
 
     /// Stores one message, or finds the one its sender already stored with the same client id.
@@ -163,7 +181,9 @@ public final class MessageStore: Sendable {
         let insert = try db.cachedStatement(
             sql: "INSERT INTO message (room, recipient, sender, text, createdAt, clientID) VALUES (?, ?, ?, ?, ?, ?)"
         )
-        try insert.execute(arguments: [record.room, record.recipient, record.sender, record.text, record.createdAt, record.clientID])
+        // The date as GRDB would store it, without its `DateFormatter`.
+        let createdAt = UTCTime(record.createdAt, milliseconds: .toNearestOrAwayFromZero).databaseText
+        try insert.execute(arguments: [record.room, record.recipient, record.sender, record.text, createdAt, record.clientID])
         var stored = record
         stored.id = db.lastInsertedRowID
         return (stored.message, true)
