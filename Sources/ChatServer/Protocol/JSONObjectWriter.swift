@@ -145,29 +145,6 @@ struct JSONObjectWriter {
 
     /// `2026-11-30T17:04:05Z`: whole seconds in UTC, as `JSONEncoder`'s `.iso8601` writes a date.
     static func writeISO8601(_ date: Date, into buffer: inout ByteBuffer) {
-        let time = UTCTime(date)
-        writeDigits(time.year, count: 4, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "-"))
-        writeDigits(time.month, count: 2, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "-"))
-        writeDigits(time.day, count: 2, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "T"))
-        writeDigits(time.hour, count: 2, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: ":"))
-        writeDigits(time.minute, count: 2, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: ":"))
-        writeDigits(time.second, count: 2, into: &buffer)
-        buffer.writeInteger(UInt8(ascii: "Z"))
-    }
-
-    private static func writeDigits(_ value: Int64, count: Int, into buffer: inout ByteBuffer) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
+        UTCTime(date).writeISO8601(into: &buffer)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// A date's calendar fields in UTC, computed directly: the server writes a date for every message it
 /// stores and sends, and Foundation's formatters (ICU underneath) cost more than the rest of the
@@ -25,9 +26,20 @@ struct UTCTime {
         millisecond = millisecondOfDay % 1000
     }
 
-    /// `2026-11-30T17:04:05Z`: whole seconds, as `JSONEncoder`'s `.iso8601` writes a date.
-    var iso8601: String {
-        "\(digits(year, 4))-\(digits(month, 2))-\(digits(day, 2))T\(digits(hour, 2)):\(digits(minute, 2)):\(digits(second, 2))Z"
+    /// `2026-11-30T17:04:05Z`: whole seconds, as `JSONEncoder`'s `.iso8601` writes a date; digit by
+    /// digit, since it is written into every message a server sends.
+    func writeISO8601(into buffer: inout ByteBuffer) {
+        for (value, count, separator) in [(year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (hour, 2, ":"), (minute, 2, ":"), (second, 2, "Z")]
+            as [(Int64, Int, Unicode.Scalar)]
+        {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                buffer.writeInteger(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+            buffer.writeInteger(UInt8(ascii: separator))
+        }
     }
 
     /// `2026-11-30 17:04:05.123`: as GRDB stores a date in SQLite (make it with milliseconds rounded
