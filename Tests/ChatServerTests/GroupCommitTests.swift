@@ -40,6 +40,47 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("No commit carries more than its bound, however many messages wait; all of them are stored, in order")
+    func commitsAreBounded() async throws {
+        try await withTemporaryDatabase { path in
+            let database = try ChatDatabase(path: path)
+            defer { try? database.close() }
+            let inThisCommit = NIOLockedValueBox(0)
+            let commitSizes = NIOLockedValueBox<[Int]>([])
+            let store = MessageStore(database) { callbacks in
+                inThisCommit.withLockedValue { $0 = 0 }
+                callbacks()
+                commitSizes.withLockedValue { $0.append(inThisCommit.withLockedValue { $0 }) }
+            }
+            let count = MessageStore.maxAppendsPerCommit * 3
+            let committed = NIOLockedValueBox<[String]>([])
+            let answered = NIOLockedValueBox(0)
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                for index in 0..<count {
+                    let draft = MessageStore.Draft(room: "general", from: "alice", text: "\(index)", clientID: nil)
+                    store.append(
+                        draft,
+                        onCommit: { message in
+                            inThisCommit.withLockedValue { $0 += 1 }
+                            committed.withLockedValue { $0.append(message.text) }
+                        }
+                    ) { _ in
+                        if answered.withLockedValue({
+                            $0 += 1
+                            return $0
+                        }) == count {
+                            done.resume()
+                        }
+                    }
+                }
+            }
+            #expect(committed.withLockedValue { $0 } == (0..<count).map(String.init))
+            let sizes = commitSizes.withLockedValue { $0 }
+            #expect(sizes.allSatisfy { $0 <= MessageStore.maxAppendsPerCommit }, "\(sizes)")
+            #expect(sizes.contains(MessageStore.maxAppendsPerCommit), "a full commit: the messages did wait together \(sizes)")
+        }
+    }
+
     @Test("A message the database refuses fails alone: the others of its commit are stored, in order, and told")
     func failureIsolated() async throws {
         try await withTemporaryDatabase { path in

@@ -113,14 +113,18 @@ public final class MessageStore: Sendable {
         if queuesWrite { writeWaitingAppends() }
     }
 
-    /// Queues a write that commits every message waiting when it runs, each in a savepoint of its own
-    /// so that one that fails fails alone; then runs their callbacks, in order, before the next write.
+    /// Queues a write that commits the messages waiting when it runs (at most
+    /// ``maxAppendsPerCommit``), then runs their callbacks, in order, before the next write.
     private func writeWaitingAppends() {
-        database.asyncWriteWithoutTransaction { [waiting, aroundCallbacks] db in
-            let appends = waiting.withLockedValue { waiting in
-                defer { waiting = ([], false) }
-                return waiting.appends
+        database.asyncWriteWithoutTransaction { [self] db in
+            // At most `maxAppendsPerCommit`; the rest go in the next write, queued behind this one.
+            let (appends, isMoreWaiting) = waiting.withLockedValue { waiting in
+                let appends = Array(waiting.appends.prefix(Self.maxAppendsPerCommit))
+                waiting.appends.removeFirst(appends.count)
+                waiting.isWriteQueued = !waiting.appends.isEmpty
+                return (appends, waiting.isWriteQueued)
             }
+            defer { if isMoreWaiting { writeWaitingAppends() } }
             var results: [Result<Appended, any Error>] = []
             do {
                 // Every message in one transaction; if any fails, the transaction is rolled back and
@@ -141,6 +145,11 @@ public final class MessageStore: Sendable {
             for (append, result) in zip(appends, results) { append.completion(result) }
         }
     }
+
+    /// The most messages one commit carries. A room's messages from one commit reach each member
+    /// together, before its connection can write any of them: a commit larger than an outbox's
+    /// bound would close every member of the room as too slow.
+    static let maxAppendsPerCommit = 256
 
     /// Stores each message in a savepoint of its own, all in one transaction: one that fails fails
     /// alone.
