@@ -88,7 +88,7 @@ struct ServerTemplateTests {
         for good in ["acme-chat", "chat", "team2-chat-v3", "chat-server"] {
             #expect(throws: Never.self) { try ProductName(good) }
         }
-        for bad in ["", "Acme", "acme_chat", "-chat", "chat-", "a--b", "2chat", "acme chat", "wsclient", "../x"] {
+        for bad in ["", "Acme", "acme_chat", "-chat", "chat-", "a--b", "2chat", "acme chat", "wsclient", "../x", String(repeating: "a", count: 41)] {
             #expect(throws: CourseError.invalidProductName(bad)) { try ProductName(bad) }
         }
     }

@@ -24,7 +24,7 @@ public enum CourseError: Error, Equatable, CustomStringConvertible {
             "\(folder) is not empty. Give a new folder, or an empty one: nothing is overwritten."
         case .invalidProductName(let name):
             "\"\(name)\" can't be the product's name: use lower-case letters and digits in words joined by hyphens, "
-                + "starting with a letter (such as acme-chat), and not wsclient."
+                + "starting with a letter (such as acme-chat), at most 40 characters, and not wsclient."
         }
     }
 }

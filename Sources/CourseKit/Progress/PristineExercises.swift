@@ -101,8 +101,9 @@ public struct PristineExercises: Sendable, Equatable {
         while let relative = walk?.nextObject() as? String {
             guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.path("\(folder)/\(relative)"), isDirectory: &isFolder)
-            if !isFolder.boolValue { found.append("\(folder)/\(relative)") }
+            if FileManager.default.fileExists(atPath: root.path("\(folder)/\(relative)"), isDirectory: &isFolder), !isFolder.boolValue {
+                found.append("\(folder)/\(relative)")
+            }
         }
         return found.sorted()
     }

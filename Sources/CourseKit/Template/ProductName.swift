@@ -20,9 +20,10 @@ public struct ProductName: Sendable, Equatable, CustomStringConvertible {
         description = name
     }
 
-    /// Lower-case ASCII letters and digits in hyphen-separated words, starting with a letter; at most 64.
+    /// Lower-case ASCII letters and digits in hyphen-separated words, starting with a letter; at most
+    /// 40 characters, so that no line that names the product outgrows `swift format`'s 150 columns.
     static func isWellFormed(_ name: String) -> Bool {
-        guard name.count <= 64, let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        guard name.count <= 40, let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
         let words = name.split(separator: "-", omittingEmptySubsequences: false)
         return words.allSatisfy { word in
             !word.isEmpty && word.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }

@@ -38,8 +38,8 @@ public struct ServerTemplate: Sendable {
         Part("deploy"),
     ]
 
-    /// Files that are never part of a package: caches a tool left behind.
-    static let ignored: Set<String> = ["__pycache__", ".DS_Store"]
+    /// What is never part of a package: what tools leave behind, such as a build of `template/` itself.
+    static let ignored: Set<String> = ["__pycache__", ".DS_Store", ".build", ".swiftpm", "Package.resolved"]
 
     let root: CourseRoot
     let name: ProductName
@@ -97,8 +97,9 @@ public struct ServerTemplate: Sendable {
                 continue
             }
             var isSubfolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isSubfolder)
-            if isSubfolder.boolValue { continue }
+            guard FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isSubfolder), !isSubfolder.boolValue else {
+                continue
+            }
             let destination = part.destination.isEmpty ? relative : part.destination + "/" + relative
             found.append((part.source + "/" + relative, destination))
         }
