@@ -5,11 +5,15 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
+/// The product's name: the command's, and what the server calls itself in logs, the `Server` header,
+/// `/health` and the page's title. The executable's target and folder carry the same name.
+let productName = "chat-server"
+
 @main
 struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chat-server",
-        abstract: "The course's chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
+        commandName: productName,
+        abstract: "A chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
         subcommands: [ServeCommand.self, UsersCommand.self, BackupCommand.self, EchoCommand.self],
         defaultSubcommand: ServeCommand.self
     )
@@ -20,7 +24,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--help"] || arguments == ["-h"] {
             print(helpMessage(for: ServeCommand.self))
-            print("\nAccounts: chat-server users --help. Backups: chat-server backup --help. Every subcommand: chat-server help.")
+            print("\nAccounts: \(productName) users --help. Backups: \(productName) backup --help. Every subcommand: \(productName) help.")
             return
         }
         do {
@@ -177,9 +181,10 @@ struct ServeCommand: AsyncParsableCommand {
             keepsHistory: !noHistory,
             logLevel: Logger.Level(rawValue: logLevel) ?? .info
         )
-        var logger = Logger(label: "chat-server")
+        var logger = Logger(label: productName)
         logger.logLevel = configuration.logLevel
         var settled = configuration
+        settled.productName = productName
         settled.authentication = try authentication(logger: logger)
         settled.accessTokenLifetime = .seconds(accessTokenTTL)
         settled.allowsRegistration = allowRegistration

@@ -43,6 +43,7 @@ extension CourseContext {
             progress.update(lesson.number) { record in
                 record.status = report.passed ? .done : .inProgress
                 record.failingExercise = report.passed ? nil : report.firstFailingExercise
+                record.exerciseResults = Dictionary(uniqueKeysWithValues: report.exerciseResults.map { (String($0.key), $0.value) })
             }
             try save()
         }

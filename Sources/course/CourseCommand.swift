@@ -13,7 +13,7 @@ struct CourseCommand: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, ListCommand.self, ShowCommand.self, CheckCommand.self, WatchCommand.self, HintCommand.self, SolutionCommand.self,
-            VerifyCommand.self,
+            ResetCommand.self, TemplateCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: StatusCommand.self
     )

@@ -13,6 +13,7 @@ struct StatusCommand: ParsableCommand {
         print("")
         guard let next = context.progress.next(in: context.catalog) else {
             print("Every lesson written so far is done. The finished server: swift run chat-server")
+            print("Build your own product on it: swift run course template ../my-chat --name my-chat")
             return
         }
         let record = context.progress.record(next.number)

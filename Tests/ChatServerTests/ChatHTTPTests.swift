@@ -10,12 +10,23 @@ struct ChatHTTPTests {
         try await RawHTTP.exchange("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: port)
     }
 
-    @Test("GET /health answers ok while the database answers")
+    @Test("GET /health answers ok, with the server's name, while the database answers")
     func health() async throws {
         try await withChatServer { live in
             let response = try await get("/health", port: live.port)
             #expect(response.status == 200)
-            #expect(response.body == "ok\n")
+            #expect(response.body == "chat-server: ok\n")
+        }
+    }
+
+    @Test("A product's own name shows in /health, the Server header and the web page's title")
+    func productName() async throws {
+        try await withChatServer(.testing { $0.productName = "acme <chat>" }) { live in
+            let health = try await get("/health", port: live.port)
+            #expect(health.body == "acme <chat>: ok\n")
+            #expect(health.value("Server") == "acme <chat>")
+            let page = try await get("/", port: live.port)
+            #expect(page.body.contains("<title>acme &lt;chat&gt;</title>"))
         }
     }
 

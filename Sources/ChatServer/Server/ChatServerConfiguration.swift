@@ -46,6 +46,9 @@ public struct ChatServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Reverse proxies, by IP address, whose `X-Forwarded-For` names the client (see ``ClientAddress``).
     public var trustedProxies: [String] = []
+    /// What the server calls itself: the logger's label, the `Server` header, the web page's title and
+    /// the `/health` answer. A product built on this server sets its own.
+    public var productName = "chat-server"
 
     /// Creates a configuration.
     public init(

@@ -7,14 +7,16 @@ extension ChatService {
     func makeApplication() throws -> some ApplicationProtocol {
         let router = Router(context: ChatRequestContext.self)
         oauth?.add(to: router)
-        let page = try WebPage.chat()
+        let page = try WebPage.chat(title: configuration.productName)
         let asyncAPI = try Self.resource("asyncapi.yaml")
         router.get("/") { _, _ in Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body)) }
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
+        // The product's name in the answer tells whoever probes a port which server is behind it.
+        let name = configuration.productName
         router.get("/health") { [database] _, _ in
             await database.isHealthy()
-                ? Self.response(ByteBuffer(string: "ok\n"), type: "text/plain; charset=utf-8")
-                : Self.response(ByteBuffer(string: "database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
+                ? Self.response(ByteBuffer(string: "\(name): ok\n"), type: "text/plain; charset=utf-8")
+                : Self.response(ByteBuffer(string: "\(name): database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
         }
         // What the web page needs to know to offer the right sign-in.
         let mode = oauth == nil ? "anonymous" : "tokens"
@@ -45,7 +47,7 @@ extension ChatService {
         return Application(
             router: router,
             server: .eventLoopWebSockets(maxFrameSize: configuration.maxMessageSize, decide: handshake.decide),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "chat-server"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: configuration.productName),
             onServerRunning: onServerRunning,
             logger: logger
         )

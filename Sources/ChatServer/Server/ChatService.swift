@@ -28,7 +28,7 @@ public struct ChatService: Service {
     ///
     /// - Parameters:
     ///   - configuration: the server's settings.
-    ///   - logger: where the server logs; one labelled `chat-server` at the configured level by default.
+    ///   - logger: where the server logs; one labelled with the product's name at the configured level by default.
     ///   - onServerRunning: called once the server listens; tests read the port from the channel.
     /// - Throws: when the database can't be opened or migrated, or the signing key can't be used.
     public init(
@@ -41,7 +41,7 @@ public struct ChatService: Service {
         self.logger =
             logger
             ?? {
-                var logger = Logger(label: "chat-server")
+                var logger = Logger(label: configuration.productName)
                 logger.logLevel = configuration.logLevel
                 return logger
             }()

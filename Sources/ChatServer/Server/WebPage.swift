@@ -13,11 +13,19 @@ public struct WebPage: Sendable {
     public let headers: HTTPFields
 
     /// The web chat, as the server serves it at `/`; public so that a lesson's server can serve it too.
-    public static func chat() throws -> WebPage {
+    ///
+    /// - Parameter title: the page's title, in place of the file's `<title>Chat</title>`: the product's name.
+    public static func chat(title: String = "Chat") throws -> WebPage {
         guard let url = Bundle.module.url(forResource: "index.html", withExtension: nil, subdirectory: "Resources") else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "index.html"])
         }
-        return WebPage(html: try String(contentsOf: url, encoding: .utf8))
+        let html = try String(contentsOf: url, encoding: .utf8)
+        return WebPage(html: html.replacing("<title>Chat</title>", with: "<title>\(escapingHTML(title))</title>"))
+    }
+
+    /// The text with the characters HTML gives meaning to written as entities.
+    static func escapingHTML(_ text: String) -> String {
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
     }
 
     init(html: String) {

@@ -5,6 +5,8 @@ public enum CourseError: Error, Equatable, CustomStringConvertible {
     case noSuchExercise(lesson: Int, exercise: Int, available: Int)
     case unreadable(String)
     case toolFailed(String)
+    case folderNotEmpty(String)
+    case invalidProductName(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,11 @@ public enum CourseError: Error, Equatable, CustomStringConvertible {
             "Could not read \(file)."
         case .toolFailed(let what):
             what
+        case .folderNotEmpty(let folder):
+            "\(folder) is not empty. Give a new folder, or an empty one: nothing is overwritten."
+        case .invalidProductName(let name):
+            "\"\(name)\" can't be the product's name: use lower-case letters and digits in words joined by hyphens, "
+                + "starting with a letter (such as acme-chat), at most 40 characters, and not wsclient."
         }
     }
 }

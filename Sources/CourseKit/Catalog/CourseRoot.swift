@@ -56,3 +56,10 @@ public struct CourseRoot: Sendable {
         absolute.hasPrefix(path + "/") ? String(absolute.dropFirst(path.count + 1)) : absolute
     }
 }
+
+extension CourseRoot {
+    /// Writes a text file relative to the root, replacing it whole.
+    public func write(_ text: String, to relative: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path(relative)), options: .atomic)
+    }
+}

@@ -63,6 +63,17 @@ public struct TestReport: Sendable, Equatable {
         suites.filter { !$0.passed }.compactMap { Self.exerciseNumber(in: $0.name) }.min()
     }
 
+    /// Whether each exercise's suites all passed, by exercise number; none when the code didn't compile.
+    public var exerciseResults: [Int: Bool] {
+        guard compilerErrors.isEmpty else { return [:] }
+        var results: [Int: Bool] = [:]
+        for suite in suites {
+            guard let exercise = Self.exerciseNumber(in: suite.name) else { continue }
+            results[exercise] = (results[exercise] ?? true) && suite.passed
+        }
+        return results
+    }
+
     static func exerciseNumber(in suiteName: String) -> Int? {
         guard let range = suiteName.firstRange(of: "Exercise ") else { return nil }
         return Int(suiteName[range.upperBound...].prefix { $0.isNumber })

@@ -16,6 +16,25 @@ public struct CourseProgress: Codable, Sendable, Equatable {
         public var failingExercise: Int?
         /// How many hints have been shown, by exercise number.
         public var hintsShown: [String: Int] = [:]
+        /// Whether each exercise's checks all passed in the last check, by exercise number; optional
+        /// so that a progress file written before it was kept still reads.
+        public var exerciseResults: [String: Bool]?
+
+        /// A lesson not started.
+        public init() {}
+
+        /// Forgets what checks said of an exercise (`nil`: of every exercise) that was just reset: it
+        /// is to be done again, so the lesson is no longer done.
+        public mutating func forgetChecks(of exercise: Int?) {
+            if status == .done { status = .inProgress }
+            guard let exercise else {
+                exerciseResults = nil
+                failingExercise = nil
+                return
+            }
+            exerciseResults?[String(exercise)] = nil
+            failingExercise = min(failingExercise ?? exercise, exercise)
+        }
     }
 
     /// The file's name at the course root.
