@@ -16,7 +16,7 @@ struct GroupCommitTests {
             defer { try? database.close() }
             let commits = CommitCounter()
             try await database.pool.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
-            let store = MessageStore(database)
+            let store = SQLiteMessageStore(database)
             let count = 200
             let committed = NIOLockedValueBox<[ChatMessage]>([])
             let answered = NIOLockedValueBox<[String]>([])

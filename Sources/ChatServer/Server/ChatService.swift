@@ -16,7 +16,7 @@ public struct ChatService: Service {
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
     let database: ChatDatabase
-    let store: MessageStore
+    let store: any MessageStore
     let users: UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
@@ -47,7 +47,7 @@ public struct ChatService: Service {
             }()
         self.database = try ChatDatabase(path: configuration.databasePath)
         // A group commit's fan-outs wake each event loop once, so its messages leave in shared writes.
-        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory) { OutboxWakes.gathering($0) }
+        self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { OutboxWakes.gathering($0) }
         self.users = UserStore(database)
         switch configuration.authentication.mode {
         case .anonymous:
