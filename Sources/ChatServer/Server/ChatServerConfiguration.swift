@@ -46,6 +46,9 @@ public struct ChatServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Reverse proxies, by IP address, whose `X-Forwarded-For` names the client (see ``ClientAddress``).
     public var trustedProxies: [String] = []
+    /// A PostgreSQL database for the messages (`postgres://user:password@host:port/database`), in
+    /// place of the SQLite file; users and refresh tokens stay in the file at ``databasePath``.
+    public var historyDatabaseURL: String? = nil
 
     /// Creates a configuration.
     public init(

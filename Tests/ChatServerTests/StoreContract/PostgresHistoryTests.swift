@@ -1,11 +1,12 @@
 import Foundation
 import NIOConcurrencyHelpers
+import TestSupport
 import Testing
 
 @testable import ChatServer
 
 @Suite(
-    "History in PostgreSQL: what only the PostgreSQL store must do",
+    "History in PostgreSQL: what only the PostgreSQL store must do, and chat-server on it",
     .serialized,
     .enabled(if: TemporaryPostgres.isAvailable, TemporaryPostgres.unavailable)
 )
@@ -35,6 +36,37 @@ struct PostgresHistoryTests {
             }
             let recorded = try TemporaryPostgres.psql(url, "SELECT name FROM chat_migration ORDER BY name")
             #expect(recorded == PostgresMigrations.all.map(\.name))
+        }
+    }
+
+    @Test("chat-server --database keeps messages in PostgreSQL: a second server, with a SQLite file of its own, recovers them")
+    func serverKeepsHistoryInPostgres() async throws {
+        try await TemporaryPostgres.withDatabase { database, url in
+            let sent = try await withChatServer(.testing { $0.historyDatabaseURL = url }) { live in
+                try await withChatClient(port: live.port, name: "alice") { alice in
+                    alice.send(#"{"type":"join","room":"general"}"#)
+                    _ = try await alice.next("joined")
+                    var ids: [Int64] = []
+                    for index in 1...3 {
+                        alice.send(#"{"type":"send","room":"general","text":"message \#(index)","client_id":"a-\#(index)"}"#)
+                        ids.append(try #require(try await alice.next("message").id))
+                    }
+                    alice.send(#"{"type":"send","room":"general","text":"message 3","client_id":"a-3"}"#)
+                    #expect(try await alice.next("message").id == ids[2], "a resend is answered with the stored message")
+                    return ids
+                }.value
+            }
+            let stored = try await PostgresMessageStore(database).messages(in: "general", limit: 10)
+            #expect(stored.map(\.id) == sent, "PostgreSQL holds every message once")
+
+            try await withChatServer(.testing { $0.historyDatabaseURL = url }) { live in
+                try await withChatClient(port: live.port, name: "bob") { bob in
+                    bob.send(#"{"type":"join","room":"general","since":\#(sent[0])}"#)
+                    let joined = try await bob.next("joined")
+                    #expect(joined.messages?.map(\.id) == Array(sent[1...]))
+                    #expect(joined.messages?.map(\.text) == ["message 2", "message 3"])
+                }
+            }
         }
     }
 }
