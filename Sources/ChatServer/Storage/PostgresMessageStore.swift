@@ -146,7 +146,13 @@ public final class PostgresMessageStore: MessageStore, Service {
         case turn(Turn)
     }
 
-    /// The next turn, or every append at the head of the queue, to be committed together.
+    /// The most messages one commit carries. A room's messages from one commit reach each member
+    /// together, before its connection can write any of them: a commit larger than an outbox's bound
+    /// would close every member of the room as too slow.
+    static let maxAppendsPerCommit = 256
+
+    /// The next turn, or the appends at the head of the queue (at most ``maxAppendsPerCommit``), to be
+    /// committed together.
     private func nextWork() -> Work? {
         queue.withLockedValue { queue in
             guard let first = queue.jobs.first else { return nil }
@@ -155,7 +161,7 @@ public final class PostgresMessageStore: MessageStore, Service {
                 return .turn(turn)
             }
             var appends: [PendingAppend] = []
-            while case .append(let append)? = queue.jobs.first {
+            while appends.count < Self.maxAppendsPerCommit, case .append(let append)? = queue.jobs.first {
                 appends.append(append)
                 queue.jobs.removeFirst()
             }

@@ -25,6 +25,26 @@ struct PostgresHistoryTests {
         }
     }
 
+    @Test("A commit carries at most 256 messages however many wait, so that no room outgrows an outbox in one go")
+    func commitsAreBounded() async throws {
+        try await TemporaryPostgres.withDatabase { database, url in
+            let store = PostgresMessageStore(database)
+            try await withRunning(store.run) {
+                let count = 3 * PostgresMessageStore.maxAppendsPerCommit
+                let drafts = (0..<count).map { MessageStoreContract.draft("\($0)") }
+                let announced = NIOLockedValueBox<[String]>([])
+                let writer = StoreUnderTest(store: store, committedIDs: { [] }, writeTransactions: { 0 })
+                _ = await writer.appendTogether(drafts) { message in announced.withLockedValue { $0.append(message.text) } }
+                #expect(announced.withLockedValue { $0 } == drafts.map(\.text))
+                let largest = try TemporaryPostgres.psql(url, "SELECT max(n) FROM (SELECT count(*) AS n FROM message GROUP BY xmin::text) AS commits")
+                #expect(
+                    largest.first.flatMap { Int($0) }.map { $0 <= PostgresMessageStore.maxAppendsPerCommit } == true,
+                    "largest commit: \(largest)"
+                )
+            }
+        }
+    }
+
     @Test("Processes that start together migrate once: each migration is recorded once, and the schema works")
     func concurrentMigrations() async throws {
         try await TemporaryPostgres.withDatabase { _, url in
