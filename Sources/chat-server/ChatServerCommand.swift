@@ -65,6 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup var history: HistoryDatabaseOption
+
     @Option(
         name: .customLong("allowed-origin"),
         help: "A browser origin allowed besides the server's own; repeat for more, * allows any (CHAT_ALLOWED_ORIGINS, comma-separated)."
@@ -189,6 +191,7 @@ struct ServeCommand: AsyncParsableCommand {
         settled.accessTokenLifetime = .seconds(accessTokenTTL)
         settled.allowsRegistration = allowRegistration
         settled.trustedProxies = trustedProxies
+        settled.historyDatabaseURL = history.url
         let service = try await ChatService(configuration: settled, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

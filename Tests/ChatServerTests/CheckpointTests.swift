@@ -10,7 +10,7 @@ struct CheckpointTests {
         try await withTemporaryDatabase { path in
             let database = try ChatDatabase(path: path)
             defer { try? database.close() }
-            let store = MessageStore(database)
+            let store = SQLiteMessageStore(database)
             // With automatic checkpoints, the commit that takes the log past 1,000 pages would copy
             // it and the log would start over: its file would never grow much past 1,000 frames.
             let frameBytes = 24 + 4096

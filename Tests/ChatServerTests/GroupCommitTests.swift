@@ -16,7 +16,7 @@ struct GroupCommitTests {
             defer { try? database.close() }
             let commits = CommitCounter()
             try await database.pool.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
-            let store = MessageStore(database)
+            let store = SQLiteMessageStore(database)
             let count = 200
             let committed = NIOLockedValueBox<[ChatMessage]>([])
             let answered = NIOLockedValueBox<[String]>([])
@@ -47,12 +47,12 @@ struct GroupCommitTests {
             defer { try? database.close() }
             let inThisCommit = NIOLockedValueBox(0)
             let commitSizes = NIOLockedValueBox<[Int]>([])
-            let store = MessageStore(database) { callbacks in
+            let store = SQLiteMessageStore(database) { callbacks in
                 inThisCommit.withLockedValue { $0 = 0 }
                 callbacks()
                 commitSizes.withLockedValue { $0.append(inThisCommit.withLockedValue { $0 }) }
             }
-            let count = MessageStore.maxAppendsPerCommit * 3
+            let count = SQLiteMessageStore.maxAppendsPerCommit * 3
             let committed = NIOLockedValueBox<[String]>([])
             let answered = NIOLockedValueBox(0)
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -76,8 +76,8 @@ struct GroupCommitTests {
             }
             #expect(committed.withLockedValue { $0 } == (0..<count).map(String.init))
             let sizes = commitSizes.withLockedValue { $0 }
-            #expect(sizes.allSatisfy { $0 <= MessageStore.maxAppendsPerCommit }, "\(sizes)")
-            #expect(sizes.contains(MessageStore.maxAppendsPerCommit), "a full commit: the messages did wait together \(sizes)")
+            #expect(sizes.allSatisfy { $0 <= SQLiteMessageStore.maxAppendsPerCommit }, "\(sizes)")
+            #expect(sizes.contains(SQLiteMessageStore.maxAppendsPerCommit), "a full commit: the messages did wait together \(sizes)")
         }
     }
 
@@ -91,7 +91,7 @@ struct GroupCommitTests {
                     sql: "CREATE TRIGGER poison BEFORE INSERT ON message WHEN NEW.text = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END"
                 )
             }
-            let store = MessageStore(database)
+            let store = SQLiteMessageStore(database)
             let texts = (0..<50).map { $0 == 20 ? "poison" : "\($0)" }
             let committed = NIOLockedValueBox<[String]>([])
             let answers = NIOLockedValueBox<[String: Bool]>([:])

@@ -16,7 +16,10 @@ public struct ChatService: Service {
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
     let database: ChatDatabase
-    let store: MessageStore
+    let store: any MessageStore
+    /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
+    /// and `store` on it: both services the server runs.
+    let history: (database: PostgresChatDatabase, store: PostgresMessageStore)?
     let users: UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
@@ -47,7 +50,16 @@ public struct ChatService: Service {
             }()
         self.database = try ChatDatabase(path: configuration.databasePath)
         // A group commit's fan-outs wake each event loop once, so its messages leave in shared writes.
-        self.store = MessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
+        if let url = configuration.historyDatabaseURL, configuration.keepsHistory {
+            let postgres = try PostgresChatDatabase(url: url, logger: self.logger)
+            try await postgres.migrateBeforeRunning()
+            let store = PostgresMessageStore(postgres) { FanOutBatch.gathering($0) }
+            self.history = (postgres, store)
+            self.store = store
+        } else {
+            self.history = nil
+            self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
+        }
         self.users = UserStore(database)
         switch configuration.authentication.mode {
         case .anonymous:
@@ -76,6 +88,10 @@ public struct ChatService: Service {
             WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
             Checkpoints(database: database, interval: .seconds(1), logger: logger),
         ]
+        if let history {
+            // First in, so last out: the history outlives every connection that may still send.
+            services.insert(contentsOf: [history.database, history.store] as [any Service], at: 0)
+        }
         if oauth != nil {
             services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(250), logger: logger))
         }

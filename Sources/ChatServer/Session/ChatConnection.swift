@@ -14,7 +14,7 @@ import NIOWebSocket
 final class ChatConnection: ConnectionSession {
     struct Services: Sendable {
         let hub: Hub
-        let store: MessageStore
+        let store: any MessageStore
         /// Checks tokens presented in-band; `nil` where the server uses no tokens.
         let tokens: TokenService?
         let metrics: ChatMetrics

@@ -1,205 +1,34 @@
 import Foundation
-import GRDB
-import NIOConcurrencyHelpers
 
-/// Every message, in the SQLite file: a message is committed here before anyone is told of it.
+/// Where every message is kept: a message is committed here before anyone is told of it.
 ///
-/// Ids come from an `AUTOINCREMENT` key: they increase with every message and are never reused.
-///
-/// Messages that arrive while a commit is under way are committed together, in one transaction,
-/// by the next write (a group commit): under load a commit carries many messages, and their
-/// callbacks run back to back, within `aroundCallbacks`.
-public final class MessageStore: Sendable {
-    private let database: DatabasePool
-    /// Whether messages are written to the database at all.
-    public let keepsHistory: Bool
-    /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
-    private let ephemeral = NIOLockedValueBox<Int64>(0)
-    /// Messages waiting for the next write, and whether that write is queued.
-    private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriteQueued: Bool)>(([], false))
-    private let aroundCallbacks: @Sendable (() -> Void) -> Void
-
-    /// What storing a message came to: the message as stored, and whether it is new (not a resend).
-    public typealias Appended = (message: ChatMessage, isNew: Bool)
-
-    private struct PendingAppend: Sendable {
-        let draft: Draft
-        let onCommit: @Sendable (ChatMessage) -> Void
-        let completion: @Sendable (Result<Appended, any Error>) -> Void
-    }
-
-    /// The messages of a database.
-    ///
-    /// - Parameters:
-    ///   - database: where they are kept.
-    ///   - keepsHistory: `false` stores nothing: ids come from memory, joins recover nothing, and
-    ///     resends are not recognised. For measuring the fan-out alone (`chat-server --no-history`).
-    ///   - aroundCallbacks: runs the commit callbacks of one commit; the server gathers the wake-ups
-    ///     of their fan-outs in it.
-    public init(
-        _ database: ChatDatabase,
-        keepsHistory: Bool = true,
-        aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() }
-    ) {
-        self.database = database.pool
-        self.keepsHistory = keepsHistory
-        self.aroundCallbacks = aroundCallbacks
-    }
-
+/// Two stores keep this contract: ``SQLiteMessageStore`` (one process, a file) and
+/// ``PostgresMessageStore`` (a PostgreSQL database that several processes may share). One contract
+/// suite runs against both.
+public protocol MessageStore: AnyObject, Sendable {
     /// A message about to be stored.
-    public struct Draft: Sendable, Equatable {
-        public var room: String?
-        public var to: String?
-        public var from: String
-        public var text: String
-        public var clientID: String?
+    typealias Draft = MessageDraft
+    /// What storing a message came to: the message as stored, and whether it is new (not a resend).
+    typealias Appended = (message: ChatMessage, isNew: Bool)
 
-        public init(room: String? = nil, to: String? = nil, from: String, text: String, clientID: String?) {
-            self.room = room
-            self.to = to
-            self.from = from
-            self.text = text
-            self.clientID = clientID
-        }
-    }
-
-    /// Stores a message, unless its sender already stored one with the same `clientID`.
+    /// Stores a message, unless its sender already stored one with the same `clientID`, without
+    /// waiting.
     ///
     /// `onCommit` runs once the message is committed, in commit order: callbacks never overtake one
-    /// another, so fanning out from them delivers a room's messages in id order.
+    /// another, so fanning out from them delivers a room's messages in id order. Messages that arrive
+    /// while a commit is under way are committed together by the next one (a group commit).
+    /// `completion` runs after `onCommit`, in the same order.
     ///
-    /// - Returns: the stored message, and whether it is new; a resend returns the message stored the
-    ///   first time (and `onCommit` does not run), so a client that resends after a reconnect never
-    ///   makes a duplicate.
-    public func append(
+    /// A resend completes with the message stored the first time, and `isNew` false; its `onCommit`
+    /// does not run, so a client that resends after a reconnect never makes a duplicate.
+    func append(
         _ draft: Draft,
-        onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
-    ) async throws -> Appended {
-        try await withCheckedThrowingContinuation { continuation in
-            append(draft, onCommit: onCommit) { continuation.resume(with: $0) }
-        }
-    }
-
-    /// Stores a message as ``append(_:onCommit:)`` does, without waiting: writes are queued in
-    /// order, and `completion` runs after `onCommit`, in the same order.
-    public func append(
-        _ draft: Draft,
-        onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in },
+        onCommit: @escaping @Sendable (ChatMessage) -> Void,
         completion: @escaping @Sendable (Result<Appended, any Error>) -> Void
-    ) {
-        guard keepsHistory else {
-            let message = ephemeral.withLockedValue { lastID in
-                lastID += 1
-                let message = ChatMessage(
-                    id: lastID,
-                    room: draft.room,
-                    to: draft.to,
-                    from: draft.from,
-                    text: draft.text,
-                    at: Date(),
-                    clientID: draft.clientID
-                )
-                onCommit(message)
-                return message
-            }
-            completion(.success((message, true)))
-            return
-        }
-        let queuesWrite = waiting.withLockedValue { waiting -> Bool in
-            waiting.appends.append(PendingAppend(draft: draft, onCommit: onCommit, completion: completion))
-            defer { waiting.isWriteQueued = true }
-            return !waiting.isWriteQueued
-        }
-        if queuesWrite { writeWaitingAppends() }
-    }
-
-    /// Queues a write that commits the messages waiting when it runs (at most
-    /// ``maxAppendsPerCommit``), then runs their callbacks, in order, before the next write.
-    private func writeWaitingAppends() {
-        database.asyncWriteWithoutTransaction { [self] db in
-            // At most `maxAppendsPerCommit`; the rest go in the next write, queued behind this one.
-            let (appends, isMoreWaiting) = waiting.withLockedValue { waiting in
-                let appends = Array(waiting.appends.prefix(Self.maxAppendsPerCommit))
-                waiting.appends.removeFirst(appends.count)
-                waiting.isWriteQueued = !waiting.appends.isEmpty
-                return (appends, waiting.isWriteQueued)
-            }
-            defer { if isMoreWaiting { writeWaitingAppends() } }
-            var results: [Result<Appended, any Error>] = []
-            do {
-                // Every message in one transaction; if any fails, the transaction is rolled back and
-                // the batch is written again with a savepoint per message, so that only the failing
-                // one fails. A savepoint per message on every write cost a fifth of the transaction.
-                try db.inTransaction {
-                    results = try appends.map { .success(try Self.store($0.draft, in: db)) }
-                    return .commit
-                }
-            } catch {
-                results = Self.storeEachAlone(appends.map(\.draft), in: db)
-            }
-            aroundCallbacks {
-                for (append, result) in zip(appends, results) {
-                    if case .success(let (message, true)) = result { append.onCommit(message) }
-                }
-            }
-            for (append, result) in zip(appends, results) { append.completion(result) }
-        }
-    }
-
-    /// The most messages one commit carries. A room's messages from one commit reach each member
-    /// together, before its connection can write any of them: a commit larger than an outbox's
-    /// bound would close every member of the room as too slow.
-    static let maxAppendsPerCommit = 256
-
-    /// Stores each message in a savepoint of its own, all in one transaction: one that fails fails
-    /// alone.
-    private static func storeEachAlone(_ drafts: [Draft], in db: Database) -> [Result<Appended, any Error>] {
-        var results: [Result<Appended, any Error>] = []
-        do {
-            try db.inTransaction {
-                results = drafts.map { draft in
-                    Result {
-                        var result: Appended?
-                        try db.inSavepoint {
-                            result = try store(draft, in: db)
-                            return .commit
-                        }
-                        return result!
-                    }
-                }
-                return .commit
-            }
-        } catch {
-            results = drafts.map { _ in .failure(error) }
-        }
-        return results
-    }
-
-    /// Stores one message, or finds the one its sender already stored with the same client id.
-    ///
-    /// Both statements are prepared once per connection and reused: compiling SQL (and GRDB's
-    /// query generation before it) cost more than the insert itself under load.
-    private static func store(_ draft: Draft, in db: Database) throws -> Appended {
-        if let clientID = draft.clientID {
-            let find = try db.cachedStatement(sql: "SELECT * FROM message WHERE sender = ? AND clientID = ?")
-            if let stored = try MessageRecord.fetchOne(find, arguments: [draft.from, clientID]) {
-                return (stored.message, false)
-            }
-        }
-        let record = MessageRecord(draft: draft, at: now())
-        let insert = try db.cachedStatement(
-            sql: "INSERT INTO message (room, recipient, sender, text, createdAt, clientID) VALUES (?, ?, ?, ?, ?, ?)"
-        )
-        // The date as GRDB would store it, without its `DateFormatter`.
-        let createdAt = UTCTime(record.createdAt, milliseconds: .toNearestOrAwayFromZero).databaseText
-        try insert.execute(arguments: [record.room, record.recipient, record.sender, record.text, createdAt, record.clientID])
-        var stored = record
-        stored.id = db.lastInsertedRowID
-        return (stored.message, true)
-    }
+    )
 
     /// Reads what a client joining a room should see, and runs `body` with it, in step with the
-    /// commit callbacks of ``append(_:onCommit:)``.
+    /// commit callbacks of ``append(_:onCommit:completion:)``.
     ///
     /// A message committed before the read is in the list; one committed after it runs its callback
     /// after `body`. So if `body` makes the client a member of the room, the client sees every message
@@ -211,83 +40,59 @@ public final class MessageStore: Sendable {
     ///     latest messages.
     ///   - limit: the most messages to read.
     ///   - body: what to do with them, such as joining the room and answering the client.
-    public func recentMessages<Value: Sendable>(
+    func recentMessages<Value: Sendable>(
         in room: String,
         since: Int64?,
         limit: Int,
         then body: @escaping @Sendable ([ChatMessage]) -> Value
-    ) async throws -> Value {
-        guard keepsHistory else { return ephemeral.withLockedValue { _ in body([]) } }
-        return try await database.write { db in
-            body(try Self.page(of: MessageRecord.filter(Column("room") == room), since: since, limit: limit, in: db))
-        }
-    }
+    ) async throws -> Value
+
+    /// The messages of a room before `id` (or the very latest), oldest first, at most `limit`.
+    func messages(in room: String, before id: Int64?, limit: Int) async throws -> [ChatMessage]
 
     /// The direct messages `user` sent or received: those after `since`, oldest first, or without
     /// `since` the latest; at most `limit`.
-    public func directMessages(of user: String, since: Int64?, limit: Int) async throws -> [ChatMessage] {
-        guard keepsHistory else { return [] }
-        return try await database.read { db in
-            let directs = MessageRecord.filter(Column("room") == nil && (Column("recipient") == user || Column("sender") == user))
-            return try Self.page(of: directs, since: since, limit: limit, in: db)
+    func directMessages(of user: String, since: Int64?, limit: Int) async throws -> [ChatMessage]
+}
+
+extension MessageStore {
+    /// The most messages one commit carries, in either store. A room's messages from one commit
+    /// reach each member together, before its connection can write any of them: a commit larger
+    /// than an outbox's bound would close every member of the room as too slow.
+    public static var maxAppendsPerCommit: Int { 256 }
+
+    /// Stores a message as ``append(_:onCommit:completion:)`` does, and waits for the outcome.
+    ///
+    /// - Returns: the stored message, and whether it is new; a resend returns the message stored the
+    ///   first time.
+    public func append(
+        _ draft: Draft,
+        onCommit: @escaping @Sendable (ChatMessage) -> Void = { _ in }
+    ) async throws -> Appended {
+        try await withCheckedThrowingContinuation { continuation in
+            append(draft, onCommit: onCommit) { continuation.resume(with: $0) }
         }
     }
 
-    /// The messages after `since`, oldest first, or without `since` the latest, oldest first.
-    private static func page(
-        of request: QueryInterfaceRequest<MessageRecord>,
-        since: Int64?,
-        limit: Int,
-        in db: Database
-    ) throws -> [ChatMessage] {
-        if let since {
-            return try request.filter(Column("id") > since).order(Column("id")).limit(limit).fetchAll(db).map(\.message)
-        }
-        return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)
-    }
-
-    /// The messages of a room before `id` (or the very latest), oldest first, at most `limit`.
-    public func messages(in room: String, before id: Int64? = nil, limit: Int) async throws -> [ChatMessage] {
-        guard keepsHistory else { return [] }
-        return try await database.read { db in
-            var request = MessageRecord.filter(Column("room") == room)
-            if let id { request = request.filter(Column("id") < id) }
-            return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)
-        }
-    }
-
-    /// Now, to the millisecond that SQLite keeps.
-    private static func now() -> Date {
-        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    /// The very latest messages of a room, oldest first, at most `limit`.
+    public func messages(in room: String, limit: Int) async throws -> [ChatMessage] {
+        try await messages(in: room, before: nil, limit: limit)
     }
 }
 
-/// A row of the `message` table.
-private struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "message"
+/// A message about to be stored: a room message (`room`) or a direct one (`to`).
+public struct MessageDraft: Sendable, Equatable {
+    public var room: String?
+    public var to: String?
+    public var from: String
+    public var text: String
+    public var clientID: String?
 
-    var id: Int64?
-    var room: String?
-    var recipient: String?
-    var sender: String
-    var text: String
-    var createdAt: Date
-    var clientID: String?
-
-    init(draft: MessageStore.Draft, at date: Date) {
-        room = draft.room
-        recipient = draft.to
-        sender = draft.from
-        text = draft.text
-        createdAt = date
-        clientID = draft.clientID
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
-    var message: ChatMessage {
-        ChatMessage(id: id ?? 0, room: room, to: recipient, from: sender, text: text, at: createdAt, clientID: clientID)
+    public init(room: String? = nil, to: String? = nil, from: String, text: String, clientID: String?) {
+        self.room = room
+        self.to = to
+        self.from = from
+        self.text = text
+        self.clientID = clientID
     }
 }

@@ -1,0 +1,62 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The server's PostgreSQL database: a pool of connections, and every migration its schema has had.
+///
+/// The pool works only while ``run()`` runs (as a service beside the server, or in a task of a
+/// test's own): run it, then ``migrate()``, then use the stores made from it.
+public final class PostgresChatDatabase: Service, Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    private let configuration: PostgresClient.Configuration
+
+    /// A pool of connections to the database that `configuration` names.
+    public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "chat-server.postgres")) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    /// A pool of connections to the database at `url` (`postgres://user:password@host:port/database`).
+    ///
+    /// - Throws: ``PostgresURLError`` when the address can't be read.
+    public convenience init(url: String, logger: Logger = Logger(label: "chat-server.postgres")) throws {
+        self.init(configuration: try PostgresURL.configuration(from: url), logger: logger)
+    }
+
+    /// Keeps the pool's connections until the task is cancelled.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Brings the schema up to date; several processes that start together migrate it once.
+    ///
+    /// The pool must be running (see ``migrateBeforeRunning()`` for when it can't be yet).
+    public func migrate() async throws {
+        try await PostgresMigrations.migrate(client, logger: logger)
+    }
+
+    /// Brings the schema up to date through a pool of its own, closed afterwards: for a server that
+    /// must migrate before it starts its services, among which this database's pool runs (a pool runs
+    /// only once).
+    public func migrateBeforeRunning() async throws {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await PostgresMigrations.migrate(client, logger: logger)
+        }
+    }
+
+    /// Whether the database answers a query.
+    public func isHealthy() async -> Bool {
+        do {
+            let rows = try await client.query("SELECT 1", logger: logger)
+            for try await answer in rows.decode(Int.self) { return answer == 1 }
+            return false
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, one migration at a time: each applied once, in order, and recorded in
+/// `chat_migration`.
+enum PostgresMigrations {
+    /// A migration: its name, as recorded, and its statements.
+    struct Migration {
+        let name: String
+        let statements: [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(
+            name: "v1: messages",
+            statements: [
+                """
+                CREATE TABLE message (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    room text,
+                    recipient text,
+                    sender text NOT NULL,
+                    text text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    client_id text,
+                    -- NULLs are distinct under a unique key: messages without a client id never clash.
+                    UNIQUE (sender, client_id)
+                )
+                """,
+                "CREATE INDEX message_room_id ON message (room, id)",
+                // A user's direct messages are found by recipient here, and by sender through the
+                // (sender, client_id) key.
+                "CREATE INDEX message_recipient_id ON message (recipient, id)",
+            ]
+        )
+    ]
+
+    /// Applies the migrations not yet applied, in one transaction.
+    ///
+    /// Processes that start together take turns on an advisory lock, so the second finds the work done
+    /// instead of failing on a table that already exists.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.migrations))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS chat_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                logger: logger
+            )
+            var applied: Set<String> = []
+            for try await name in try await connection.query("SELECT name FROM chat_migration", logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            for migration in all where !applied.contains(migration.name) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO chat_migration (name) VALUES (\(migration.name))", logger: logger)
+                logger.info("Migrated the PostgreSQL database", metadata: ["migration": "\(migration.name)"])
+            }
+        }
+    }
+}
+
+/// The keys of the advisory locks the server takes: one number each, arbitrary but fixed, shared by
+/// every process on the database.
+enum AdvisoryLock {
+    /// Held while the schema is migrated.
+    static let migrations: Int64 = 0x6368_6174_6d69_6772
+    /// Held by each transaction that stores messages, until it commits (see ``PostgresMessageStore``).
+    static let messageWriter: Int64 = 0x6368_6174_6d73_6773
+}

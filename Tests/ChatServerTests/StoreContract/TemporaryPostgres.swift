@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import ChatServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A PostgreSQL server for the tests: the one `CHAT_TEST_POSTGRES_URL` names, or else a throwaway
+/// cluster that `Tests/Postgres/start-cluster` starts on first use and stops when the test run ends.
+enum TemporaryPostgres {
+    /// The folder of PostgreSQL's programs, when it is installed (the newest, if several are).
+    static let binaries: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return versions.compactMap(Int.init).sorted().reversed().map { "\(root)/\($0)/bin" }
+            .first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
+    }()
+
+    private static let givenURL = ProcessInfo.processInfo.environment["CHAT_TEST_POSTGRES_URL"]
+
+    /// Whether there is a PostgreSQL to test against.
+    static var isAvailable: Bool { givenURL != nil || binaries != nil }
+
+    static let unavailable: Comment =
+        "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and CHAT_TEST_POSTGRES_URL is not set: .ci/postgres installs it and runs these"
+
+    /// The server's address, its cluster started once for the whole run.
+    private static let server = Task<String, any Error> {
+        if let givenURL { return givenURL }
+        return try await startCluster()
+    }
+
+    /// Runs `body` with a new database of its own, migrated, its pool running; the database is
+    /// dropped afterwards.
+    ///
+    /// - Parameter body: given the database and its address.
+    static func withDatabase<Value: Sendable>(
+        _ body: (PostgresChatDatabase, _ url: String) async throws -> Value
+    ) async throws -> Value {
+        let serverURL = try await server.value
+        let name = "chat_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let admin = try PostgresChatDatabase(url: address(serverURL, database: "postgres"), logger: quiet)
+        return try await withRunning(admin.run) {
+            try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: quiet)
+            let url = address(serverURL, database: name)
+            let database = try PostgresChatDatabase(url: url, logger: quiet)
+            let result: Result<Value, any Error>
+            do {
+                result = .success(
+                    try await withRunning(database.run) {
+                        try await database.migrate()
+                        return try await body(database, url)
+                    }
+                )
+            } catch {
+                result = .failure(error)
+            }
+            try await admin.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: quiet)
+            return try result.get()
+        }
+    }
+
+    /// The rows `sql` reads, through `psql`: a client of its own that a commit callback can wait for.
+    static func psql(_ url: String, _ sql: String) throws -> [String] {
+        let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
+        let (status, output) = try run(psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command=\(sql)", url])
+        guard status == 0 else { throw PsqlFailed(sql: sql, status: status) }
+        return output.split(separator: "\n").map(String.init)
+    }
+
+    /// Runs a program to its end, with its output in a file: Foundation's `Process` left the cluster
+    /// script a zombie in the test process, never reaped, and its waits never ended.
+    private static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("chat-test-\(UUID()).out").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw SpawnFailed(executable: executable, code: spawned) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
+
+    struct SpawnFailed: Error {
+        let executable: String
+        let code: Int32
+    }
+
+    struct PsqlFailed: Error {
+        let sql: String
+        let status: Int32
+    }
+
+    private static let quiet = Logger(label: "tests.postgres") { _ in SwiftLogNoOpLogHandler() }
+
+    /// `url` with its database replaced, and without TLS, which a test cluster doesn't offer.
+    private static func address(_ url: String, database: String) -> String {
+        var components = URLComponents(string: url)!
+        components.path = "/\(database)"
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
+        return components.string!
+    }
+
+    /// Starts a cluster that stops once this test process has ended.
+    private static func startCluster() async throws -> String {
+        let script = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Postgres/start-cluster").path
+        let owner = "\(ProcessInfo.processInfo.processIdentifier)"
+        // On a thread of its own: initdb takes seconds, which the test threads have better uses for.
+        let (status, printed) = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(script, ["--owner", owner]) })
+            }
+        }
+        guard status == 0, let url = printed.split(separator: "\n").last else { throw ClusterFailed(status: status) }
+        return String(url)
+    }
+
+    struct ClusterFailed: Error, CustomStringConvertible {
+        let status: Int32
+        var description: String { "Tests/Postgres/start-cluster failed with status \(status); its reasons are on stderr" }
+    }
+}
+
+/// Runs `body` while `service` runs in a task beside it, and cancels that task afterwards.
+func withRunning<Value: Sendable>(
+    _ service: @escaping @Sendable () async -> Void,
+    _ body: () async throws -> Value
+) async throws -> Value {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await service() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
