@@ -53,6 +53,12 @@ struct ServerTemplateTests {
         for line in lines {
             #expect(course.contains(line), "\(line) is not in the course's Package.swift")
         }
+        // And the other way: a dependency the course adds reaches the template too, unless only the
+        // course's own tools use it (wsbench's histogram).
+        let courseOnly = ["hdrhistogram-swift"]
+        for line in course.split(separator: "\n") where line.contains(".package(url:") && !courseOnly.contains(where: line.contains) {
+            #expect(lines.contains(line), "\(line) is in the course's Package.swift but not in template/Package.swift")
+        }
     }
 
     @Test("Every relative link in its Markdown leads to a file it holds")
