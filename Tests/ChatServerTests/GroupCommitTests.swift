@@ -133,14 +133,3 @@ struct GroupCommitTests {
         #expect(drains.withLockedValue { $0 } == 2, "one wake-up for each writer")
     }
 }
-
-/// Counts the commits of a database.
-private final class CommitCounter: TransactionObserver, @unchecked Sendable {
-    private let commits = NIOLockedValueBox(0)
-    var count: Int { commits.withLockedValue { $0 } }
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
-    func databaseDidChange(with event: DatabaseEvent) {}
-    func databaseDidCommit(_ db: Database) { commits.withLockedValue { $0 += 1 } }
-    func databaseDidRollback(_ db: Database) {}
-}

@@ -91,7 +91,7 @@ enum StoreKind: String, Sendable {
 }
 
 /// Counts the commits of a SQLite database.
-private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+final class CommitCounter: TransactionObserver, @unchecked Sendable {
     // Sendable: its one piece of state is behind a lock.
     private let commits = NIOLockedValueBox(0)
     var count: Int { commits.withLockedValue { $0 } }
