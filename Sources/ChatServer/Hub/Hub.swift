@@ -121,11 +121,6 @@ public final class Hub: Sendable {
         state.withLockedValue { $0.rooms[room]?[id] != nil }
     }
 
-    /// Sends a message to every connection in a room but one, encoding it once.
-    func broadcast(_ message: ServerMessage, to room: String, except excluded: ConnectionID? = nil) {
-        fanOut(message, to: state.withLockedValue { $0.outboxes(in: room, except: excluded) })
-    }
-
     /// Sends a room message to every member, and `sender`'s own copy (its acknowledgement) to
     /// `sender`. Inside a ``FanOutBatch`` it joins the room's other messages of the batch, delivered
     /// when the batch ends.

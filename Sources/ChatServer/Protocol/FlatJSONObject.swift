@@ -39,10 +39,6 @@ struct FlatJSONObject {
         guard reader.isAtEnd else { return nil }
     }
 
-    subscript(key: String) -> Value? {
-        fields.first { $0.key == key }?.value
-    }
-
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0

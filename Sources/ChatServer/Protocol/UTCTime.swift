@@ -29,17 +29,22 @@ struct UTCTime {
     /// `2026-11-30T17:04:05Z`: whole seconds, as `JSONEncoder`'s `.iso8601` writes a date; digit by
     /// digit, since it is written into every message a server sends.
     func writeISO8601(into buffer: inout ByteBuffer) {
-        for (value, count, separator) in [(year, 4, "-"), (month, 2, "-"), (day, 2, "T"), (hour, 2, ":"), (minute, 2, ":"), (second, 2, "Z")]
-            as [(Int64, Int, Unicode.Scalar)]
-        {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                buffer.writeInteger(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-            buffer.writeInteger(UInt8(ascii: separator))
+        Self.write(year, digits: 4, then: "-", into: &buffer)
+        Self.write(month, digits: 2, then: "-", into: &buffer)
+        Self.write(day, digits: 2, then: "T", into: &buffer)
+        Self.write(hour, digits: 2, then: ":", into: &buffer)
+        Self.write(minute, digits: 2, then: ":", into: &buffer)
+        Self.write(second, digits: 2, then: "Z", into: &buffer)
+    }
+
+    private static func write(_ value: Int64, digits: Int, then separator: Unicode.Scalar, into buffer: inout ByteBuffer) {
+        var divisor: Int64 = 1
+        for _ in 1..<digits { divisor *= 10 }
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
         }
+        buffer.writeInteger(UInt8(ascii: separator))
     }
 
     /// `2026-11-30 17:04:05.123`: as GRDB stores a date in SQLite (make it with milliseconds rounded
