@@ -38,8 +38,8 @@ final class FanOutBatch: @unchecked Sendable {
     /// The batch gathering on this thread, if any.
     static var current: FanOutBatch? { currentBatch.currentValue }
 
-    /// Adds a room message to the batch; `sender` gets `ownCopy` in its place.
-    func add(_ text: TextFrame, to room: String, of hub: Hub, from sender: ConnectionID, ownCopy: TextFrame) {
+    /// Adds a room message to the batch; `sender`, if it is connected here, gets `ownCopy` in its place.
+    func add(_ text: TextFrame, to room: String, of hub: Hub, from sender: ConnectionID?, ownCopy: TextFrame?) {
         let key = RoomBatch.Key(hub: ObjectIdentifier(hub), room: room)
         let index =
             roomIndex[key]
@@ -78,13 +78,15 @@ struct RoomBatch {
         self.room = room
     }
 
-    mutating func add(_ text: TextFrame, from sender: ConnectionID, ownCopy: TextFrame) {
+    mutating func add(_ text: TextFrame, from sender: ConnectionID?, ownCopy: TextFrame?) {
         var bytes = frames.bytes
         let count = frames.count
         frames = TextFrames(bytes: ByteBuffer(), count: 0)  // keeps `bytes` uniquely referenced
         let start = bytes.readableBytes
         bytes.writeImmutableBuffer(text.frame)
-        ownCopies.append(OwnCopy(sender: sender, replaces: start..<bytes.readableBytes, text: ownCopy))
+        if let sender, let ownCopy {
+            ownCopies.append(OwnCopy(sender: sender, replaces: start..<bytes.readableBytes, text: ownCopy))
+        }
         frames = TextFrames(bytes: bytes, count: count + 1)
     }
 

@@ -122,16 +122,29 @@ public final class Hub: Sendable {
     }
 
     /// Sends a room message to every member, and `sender`'s own copy (its acknowledgement) to
-    /// `sender`. Inside a ``FanOutBatch`` it joins the room's other messages of the batch, delivered
-    /// when the batch ends.
-    func broadcast(_ text: TextFrame, to room: String, from sender: ConnectionID, ownCopy: TextFrame) {
+    /// `sender`; a message from another process has no sender here. Inside a ``FanOutBatch`` it
+    /// joins the room's other messages of the batch, delivered when the batch ends.
+    func broadcast(_ text: TextFrame, to room: String, from sender: ConnectionID? = nil, ownCopy: TextFrame? = nil) {
         if let batch = FanOutBatch.current {
             batch.add(text, to: room, of: self, from: sender, ownCopy: ownCopy)
             return
         }
-        let (others, senderOutbox) = state.withLockedValue { ($0.outboxes(in: room, except: sender), $0.members[sender]?.outbox) }
+        let (others, senderOutbox) = state.withLockedValue { state in
+            (state.outboxes(in: room, except: sender), sender.flatMap { state.members[$0]?.outbox })
+        }
         fanOut(text, to: others)
-        senderOutbox?.send(ownCopy)
+        if let ownCopy { senderOutbox?.send(ownCopy) }
+    }
+
+    /// Fans out a message another process committed: to the room's members here, or to the
+    /// connections here of a direct message's two users.
+    func deliverFromElsewhere(_ message: ChatMessage) {
+        let frame = ServerMessage.frames(of: message, ref: nil).recipients
+        if let room = message.room {
+            broadcast(frame, to: room)
+        } else {
+            deliver(frame, toUsers: [message.to ?? "", message.from])
+        }
     }
 
     /// Delivers a room's messages from a batch: the same buffer to every member but the senders,

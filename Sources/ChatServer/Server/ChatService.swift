@@ -18,8 +18,8 @@ public struct ChatService: Service {
     let database: ChatDatabase
     let store: any MessageStore
     /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
-    /// and `store` on it: both services the server runs.
-    let history: (database: PostgresChatDatabase, store: PostgresMessageStore)?
+    /// what the process hears of the others on it, and `store` on it: services the server runs.
+    let history: (database: PostgresChatDatabase, listener: PostgresListener, store: PostgresMessageStore)?
     let users: UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
@@ -53,8 +53,14 @@ public struct ChatService: Service {
         if let url = configuration.historyDatabaseURL, configuration.keepsHistory {
             let postgres = try PostgresChatDatabase(url: url, logger: self.logger)
             try await postgres.migrateBeforeRunning()
-            let store = PostgresMessageStore(postgres) { FanOutBatch.gathering($0) }
-            self.history = (postgres, store)
+            let listener = PostgresListener(postgres)
+            let store = PostgresMessageStore(
+                postgres,
+                listener: listener,
+                aroundCallbacks: { FanOutBatch.gathering($0) },
+                deliverElsewhere: { [hub] in hub.deliverFromElsewhere($0) }
+            )
+            self.history = (postgres, listener, store)
             self.store = store
         } else {
             self.history = nil
@@ -90,7 +96,7 @@ public struct ChatService: Service {
         ]
         if let history {
             // First in, so last out: the history outlives every connection that may still send.
-            services.insert(contentsOf: [history.database, history.store] as [any Service], at: 0)
+            services.insert(contentsOf: [history.database, history.listener, history.store] as [any Service], at: 0)
         }
         if oauth != nil {
             services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(250), logger: logger))

@@ -11,32 +11,68 @@ enum MessageQueries {
 
     // MARK: Storing
 
+    /// What storing a batch of drafts came to: one result for each draft, in order, and the
+    /// transactions that committed new messages.
+    struct StoredBatch {
+        var results: [Result<Appended, any Error>] = []
+        var transactions: [CommittedTransaction] = []
+        /// Whether a `COMMIT` failed: it may have committed all the same, so what this process
+        /// delivers must be read again from the database.
+        var isUncertain = false
+    }
+
     /// Stores drafts in one transaction, in order; a resend finds the message its sender stored first.
+    ///
+    /// The transaction takes the writers' advisory lock, reads the last id committed before it, and
+    /// notifies every process of the ids it adds (see ``PostgresMessageFeed``); the notification goes
+    /// out when it commits.
     ///
     /// When a statement fails (PostgreSQL refuses a text with a NUL character, say), the transaction
     /// has rolled back, and each draft is stored again in a transaction of its own, so that it fails
     /// alone. A failed `COMMIT` is not retried: it may have committed, and a message without a client
     /// id would be stored twice.
-    ///
-    /// - Returns: one result for each draft, in order.
-    static func store(_ drafts: [MessageDraft], in database: PostgresChatDatabase) async -> [Result<Appended, any Error>] {
+    static func store(_ drafts: [MessageDraft], in database: PostgresChatDatabase, origin: String) async -> StoredBatch {
         do {
-            let stored = try await database.client.withTransaction(logger: database.logger) { connection in
+            let (stored, transaction) = try await database.client.withTransaction(logger: database.logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
+                let after = try await lastID(on: connection, logger: database.logger)
                 var stored: [Appended] = []
                 for draft in drafts { stored.append(try await store(draft, on: connection, logger: database.logger)) }
-                return stored
+                let added = stored.filter(\.isNew).map(\.message.id)
+                guard let through = added.max() else { return (stored, nil as CommittedTransaction?) }
+                let transaction = CommittedTransaction(after: after, through: through, drafts: 0..<drafts.count)
+                try await connection.query(PostgresMessageFeed.notification(transaction, origin: origin), logger: database.logger)
+                return (stored, transaction)
             }
-            return stored.map { .success($0) }
+            return StoredBatch(results: stored.map { .success($0) }, transactions: transaction.map { [$0] } ?? [])
         } catch let error as PostgresTransactionError where error.closureError != nil && drafts.count > 1 {
-            var results: [Result<Appended, any Error>] = []
-            for draft in drafts { results += await store([draft], in: database) }
-            return results
+            var batch = StoredBatch()
+            for (index, draft) in drafts.enumerated() {
+                let alone = await store([draft], in: database, origin: origin)
+                batch.results += alone.results
+                batch.transactions += alone.transactions.map { CommittedTransaction(after: $0.after, through: $0.through, drafts: index..<index + 1) }
+                batch.isUncertain = batch.isUncertain || alone.isUncertain
+            }
+            return batch
         } catch let error as PostgresTransactionError {
-            return drafts.map { _ in .failure(error.closureError ?? error.commitError ?? error.beginError ?? error) }
+            let failure = error.closureError ?? error.commitError ?? error.beginError ?? error
+            return StoredBatch(results: drafts.map { _ in .failure(failure) }, isUncertain: error.commitError != nil)
         } catch {
-            return drafts.map { _ in .failure(error) }
+            return StoredBatch(results: drafts.map { _ in .failure(error) })
         }
+    }
+
+    /// The last id committed, or 0: under the writers' lock, the id every later message exceeds.
+    static func lastID(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        for try await id in try await connection.query("SELECT coalesce(max(id), 0) FROM message", logger: logger).decode(Int64.self) {
+            return id
+        }
+        return 0
+    }
+
+    /// The last id committed, or 0.
+    static func lastID(in database: PostgresChatDatabase) async throws -> Int64 {
+        try await database.client.withConnection { connection in try await lastID(on: connection, logger: database.logger) }
     }
 
     /// Stores one draft, or finds the message its sender already stored with the same client id.
@@ -62,11 +98,27 @@ enum MessageQueries {
 
     // MARK: Reading
 
-    /// A room's messages after `since`, oldest first; without `since`, its latest.
-    static func recent(in room: String, since: Int64?, limit: Int, from database: PostgresChatDatabase) async throws -> [ChatMessage] {
-        guard let since else { return try await messages(in: room, before: nil, limit: limit, from: database) }
+    /// A room's messages after `since` and up to `through`, oldest first; without `since`, its
+    /// latest up to `through`.
+    static func recent(
+        in room: String,
+        since: Int64?,
+        through: Int64,
+        limit: Int,
+        from database: PostgresChatDatabase
+    ) async throws -> [ChatMessage] {
+        guard let since else { return try await messages(in: room, before: through + 1, limit: limit, from: database) }
         return try await all(
-            "SELECT \(unescaped: columns) FROM message WHERE room = \(room) AND id > \(since) ORDER BY id LIMIT \(limit)",
+            "SELECT \(unescaped: columns) FROM message WHERE room = \(room) AND id > \(since) AND id <= \(through) ORDER BY id LIMIT \(limit)",
+            from: database
+        )
+    }
+
+    /// The messages of every room and every direct conversation after `after` and up to `through`,
+    /// oldest first, at most `limit`.
+    static func committed(after: Int64, through: Int64, limit: Int, from database: PostgresChatDatabase) async throws -> [ChatMessage] {
+        try await all(
+            "SELECT \(unescaped: columns) FROM message WHERE id > \(after) AND id <= \(through) ORDER BY id LIMIT \(limit)",
             from: database
         )
     }

@@ -75,7 +75,7 @@ public final class PostgresListener: Service, Sendable {
                     state.isListening = true
                     return Array(state.subscribers.values)
                 }
-                for subscriber in subscribers { await subscriber.listening() }
+                for subscriber in subscribers { try await subscriber.listening() }
                 for try await notification in notifications {
                     dispatch(notification.payload)
                 }
@@ -95,8 +95,8 @@ public final class PostgresListener: Service, Sendable {
 protocol PostgresNotificationSubscriber: Sendable {
     /// The listener listens, the first time or again after its connection was lost: notifications
     /// from now on arrive; those sent before may have been lost, and should be read from the database.
-    /// Notifications wait until this returns.
-    func listening() async
+    /// Notifications wait until this returns; when it throws, the listener connects again.
+    func listening() async throws
 
     /// A notification of the subscriber's topic: its payload, the topic left out.
     func received(_ payload: Substring)

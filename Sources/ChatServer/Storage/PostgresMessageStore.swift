@@ -5,35 +5,39 @@ import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceLifecycle
 
-/// Every message, in PostgreSQL: a message is committed here before anyone is told of it.
+/// Every message, in PostgreSQL: a message is committed here before anyone is told of it, and
+/// every process that shares the database tells its clients.
 ///
 /// One writer works through a queue in order: the appends waiting at the head of the queue are
-/// committed together in one transaction (a group commit), then their callbacks run back to back,
-/// within `aroundCallbacks`; a join's read (``recentMessages(in:since:limit:then:)``) takes its turn
-/// in the same queue, so no commit's callbacks run between the read and what the join does with it.
+/// committed together in one transaction (a group commit). Each writing transaction holds an
+/// advisory lock until it commits, so writers on every process take turns: ids are handed out in
+/// commit order, and a reader that has seen id `n` never later finds a committed message below `n`,
+/// which `since` recovery relies on. Ids increase with every message and are never reused; a
+/// transaction that rolls back leaves a gap.
 ///
-/// Each writing transaction holds an advisory lock until it commits, so writers on every process
-/// take turns: ids are handed out in commit order, and a reader that has seen id `n` never later
-/// finds a committed message below `n`, which `since` recovery relies on once several processes share
-/// the database. Ids increase with every message and are never reused; a transaction that rolls
-/// back leaves a gap.
+/// Commit callbacks, and the fan-out of what other processes commit, run in id order from a
+/// ``PostgresMessageFeed`` fed by the process's ``PostgresListener``; a join's read
+/// (``recentMessages(in:since:limit:then:)``) takes its turn there too, so no message is fanned
+/// out between the read and what the join does with it.
 ///
-/// The store works only while ``run()`` runs, beside its database's.
+/// The store works only while ``run()`` runs, beside its database's (and its listener's, when the
+/// listener was given to it rather than made by it).
 public final class PostgresMessageStore: MessageStore, Service {
     private let database: PostgresChatDatabase
+    private let listener: PostgresListener
+    private let ownsListener: Bool
+    private let feed: PostgresMessageFeed
     private let aroundCallbacks: @Sendable (() -> Void) -> Void
+    /// This process's name in the notifications of what it commits.
+    let origin = UUID().uuidString
     private let queue = NIOLockedValueBox(Queue())
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
     private struct Queue {
-        var jobs: Deque<Job> = []
+        var appends: Deque<PendingAppend> = []
         var isStopped = false
-    }
-
-    private enum Job {
-        case append(PendingAppend)
-        case turn(Turn)
+        var startedCommits = 0
     }
 
     private struct PendingAppend: Sendable {
@@ -42,46 +46,63 @@ public final class PostgresMessageStore: MessageStore, Service {
         let completion: @Sendable (Result<Appended, any Error>) -> Void
     }
 
-    /// Work done in the writer's turn, and how to tell its caller that it will never be done.
-    private struct Turn: Sendable {
-        let run: @Sendable () async -> Void
-        let fail: @Sendable (any Error) -> Void
-    }
-
     /// The messages of a database.
     ///
     /// - Parameters:
     ///   - database: where they are kept; migrated, and running.
-    ///   - aroundCallbacks: runs the commit callbacks of one commit; the server gathers the wake-ups
-    ///     of their fan-outs in it.
-    public init(_ database: PostgresChatDatabase, aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() }) {
+    ///   - listener: the process's listener on the database, run beside the store; without one, the
+    ///     store makes and runs its own.
+    ///   - aroundCallbacks: runs a batch of fan-outs: one commit's callbacks, or a page of what other
+    ///     processes committed; the server gathers the wake-ups of their fan-outs in it.
+    ///   - deliverElsewhere: fans out a message another process committed, in id order with this
+    ///     process's commit callbacks.
+    public init(
+        _ database: PostgresChatDatabase,
+        listener: PostgresListener? = nil,
+        aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() },
+        deliverElsewhere: @escaping @Sendable (ChatMessage) -> Void = { _ in }
+    ) {
         self.database = database
+        self.listener = listener ?? PostgresListener(database)
+        self.ownsListener = listener == nil
         self.aroundCallbacks = aroundCallbacks
-        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (self.wakeups, self.wake) = (wakeups, wake)
+        let queue = self.queue
+        self.feed = PostgresMessageFeed(
+            database: database,
+            origin: origin,
+            startedCommits: { queue.withLockedValue(\.startedCommits) },
+            aroundCallbacks: aroundCallbacks,
+            deliverElsewhere: deliverElsewhere,
+            onFirstListening: { wake.yield() }
+        )
+        self.listener.subscribe("m", feed)
     }
 
     /// Works through the queue until the task is cancelled or shutdown begins; what is still queued
-    /// then fails with ``MessageStoreStopped``.
+    /// then fails with ``MessageStoreStopped``. No commit begins before the listener first listens.
     public func run() async {
+        await withDiscardingTaskGroup { group in
+            if ownsListener { group.addTask { await self.listener.run() } }
+            group.addTask { await self.feed.run() }
+            await write()
+            feed.stop()
+        }
+    }
+
+    private func write() async {
         for await _ in wakeups.cancelOnGracefulShutdown() {
-            while let work = nextWork() {
-                switch work {
-                case .commit(let appends): await commit(appends)
-                case .turn(let turn): await turn.run()
-                }
+            while feed.isReady, let appends = nextAppends() {
+                await commit(appends)
             }
         }
         let abandoned = queue.withLockedValue { queue in
             queue.isStopped = true
-            defer { queue.jobs.removeAll() }
-            return queue.jobs
+            defer { queue.appends.removeAll() }
+            return queue.appends
         }
-        for job in abandoned {
-            switch job {
-            case .append(let append): append.completion(.failure(MessageStoreStopped()))
-            case .turn(let turn): turn.fail(MessageStoreStopped())
-            }
-        }
+        for append in abandoned { append.completion(.failure(MessageStoreStopped())) }
     }
 
     public func append(
@@ -89,11 +110,20 @@ public final class PostgresMessageStore: MessageStore, Service {
         onCommit: @escaping @Sendable (ChatMessage) -> Void,
         completion: @escaping @Sendable (Result<Appended, any Error>) -> Void
     ) {
-        enqueue(.append(PendingAppend(draft: draft, onCommit: onCommit, completion: completion)))
+        let append = PendingAppend(draft: draft, onCommit: onCommit, completion: completion)
+        let isStopped = queue.withLockedValue { queue in
+            if !queue.isStopped { queue.appends.append(append) }
+            return queue.isStopped
+        }
+        guard isStopped else {
+            wake.yield()
+            return
+        }
+        completion(.failure(MessageStoreStopped()))
     }
 
-    /// Reads in the writer's turn: a commit either ran its callbacks before the read, or runs them
-    /// after `body`.
+    /// Reads at the feed's cursor: a message either was fanned out before the read, or is fanned
+    /// out after `body`.
     public func recentMessages<Value: Sendable>(
         in room: String,
         since: Int64?,
@@ -101,18 +131,20 @@ public final class PostgresMessageStore: MessageStore, Service {
         then body: @escaping @Sendable ([ChatMessage]) -> Value
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { continuation in
-            let turn = Turn(
-                run: { [database] in
-                    do {
-                        let messages = try await MessageQueries.recent(in: room, since: since, limit: limit, from: database)
-                        continuation.resume(returning: body(messages))
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                },
-                fail: { continuation.resume(throwing: $0) }
+            feed.join(
+                PostgresMessageFeed.JoinTurn(
+                    since: since,
+                    run: { [database] through in
+                        do {
+                            let messages = try await MessageQueries.recent(in: room, since: since, through: through, limit: limit, from: database)
+                            continuation.resume(returning: body(messages))
+                        } catch {
+                            continuation.resume(throwing: error)
+                        }
+                    },
+                    fail: { continuation.resume(throwing: $0) }
+                )
             )
-            enqueue(.turn(turn))
         }
     }
 
@@ -126,53 +158,41 @@ public final class PostgresMessageStore: MessageStore, Service {
 
     // MARK: The writer
 
-    private func enqueue(_ job: Job) {
-        let isStopped = queue.withLockedValue { queue in
-            if !queue.isStopped { queue.jobs.append(job) }
-            return queue.isStopped
-        }
-        guard isStopped else {
-            wake.yield()
-            return
-        }
-        switch job {
-        case .append(let append): append.completion(.failure(MessageStoreStopped()))
-        case .turn(let turn): turn.fail(MessageStoreStopped())
-        }
-    }
-
-    private enum Work {
-        case commit([PendingAppend])
-        case turn(Turn)
-    }
-
-    /// The next turn, or the appends at the head of the queue (at most ``maxAppendsPerCommit``), to be
-    /// committed together.
-    private func nextWork() -> Work? {
+    /// The appends at the head of the queue (at most ``maxAppendsPerCommit``), to be committed
+    /// together.
+    private func nextAppends() -> [PendingAppend]? {
         queue.withLockedValue { queue in
-            guard let first = queue.jobs.first else { return nil }
-            if case .turn(let turn) = first {
-                queue.jobs.removeFirst()
-                return .turn(turn)
-            }
-            var appends: [PendingAppend] = []
-            while appends.count < Self.maxAppendsPerCommit, case .append(let append)? = queue.jobs.first {
-                appends.append(append)
-                queue.jobs.removeFirst()
-            }
-            return .commit(appends)
+            guard !queue.appends.isEmpty else { return nil }
+            let appends = Array(queue.appends.prefix(Self.maxAppendsPerCommit))
+            queue.appends.removeFirst(appends.count)
+            queue.startedCommits += 1
+            return appends
         }
     }
 
-    /// Commits appends together, then runs their callbacks in order, then their completions.
+    /// Commits appends together, then hands the feed their callbacks, to run in id order, and their
+    /// completions, to run after them.
     private func commit(_ appends: [PendingAppend]) async {
-        let results = await MessageQueries.store(appends.map(\.draft), in: database)
-        aroundCallbacks {
-            for (append, result) in zip(appends, results) {
-                if case .success(let (message, true)) = result { append.onCommit(message) }
+        let batch = await MessageQueries.store(appends.map(\.draft), in: database, origin: origin)
+        let results = batch.results
+        let segments = batch.transactions.map { transaction in
+            PostgresMessageFeed.LocalCommit.Segment(after: transaction.after, through: transaction.through) { [aroundCallbacks] in
+                aroundCallbacks {
+                    for index in transaction.drafts {
+                        if case .success(let (message, true)) = results[index] { appends[index].onCommit(message) }
+                    }
+                }
             }
         }
-        for (append, result) in zip(appends, results) { append.completion(result) }
+        feed.committedHere(
+            PostgresMessageFeed.LocalCommit(segments: segments) {
+                for (append, result) in zip(appends, results) { append.completion(result) }
+            }
+        )
+        if batch.isUncertain {
+            // A failed COMMIT may have committed: what it added is read back and fanned out, once.
+            try? await feed.resynchronize()
+        }
     }
 }
 
