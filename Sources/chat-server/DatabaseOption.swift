@@ -49,8 +49,16 @@ struct CommandDatabase: ParsableArguments {
             return try await body(SQLiteUserStore(database))
         }
         var logger = Logger(label: "\(productName).postgres")
-        logger.logLevel = .warning
+        // The pool warns when the first query comes before its task has started, which here is harmless.
+        logger.logLevel = .error
         let database = try PostgresChatDatabase(url: url, logger: logger)
-        return try await database.whileRunning { try await body(PostgresUserStore(database)) }
+        return try await database.whileRunning {
+            do {
+                try await database.migrate()
+            } catch {
+                throw CommandFailure("The PostgreSQL database can't be reached or migrated: \(String(reflecting: error))")
+            }
+            return try await body(PostgresUserStore(database))
+        }
     }
 }
