@@ -7,6 +7,7 @@ import Testing
 enum RefreshTokenStoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case rotation = "a token redeems once, for its user, scopes and family; the next of its family redeems too"
     case reuse = "a used token presented again is a reuse, which revokes its family and no other"
+    case race = "a token presented twice at once redeems once; the other presentation is a reuse"
     case invalid = "unknown and expired tokens are invalid"
     case revocation = "revoking a token revokes its family; revoking an unknown one does nothing"
     case accountChanges = "a new password revokes the user's tokens, and removing the user deletes them"
@@ -21,6 +22,7 @@ enum RefreshTokenStoreContract: String, CaseIterable, Sendable, CustomTestString
             switch self {
             case .rotation: try await Self.checkRotation(tokens)
             case .reuse: try await Self.checkReuse(tokens)
+            case .race: try await Self.checkRace(tokens)
             case .invalid: try await Self.checkInvalid(tokens, expired: accounts.refreshTokens(.zero))
             case .revocation: try await Self.checkRevocation(tokens)
             case .accountChanges: try await Self.checkAccountChanges(tokens, users: accounts.users)
@@ -60,6 +62,17 @@ enum RefreshTokenStoreContract: String, CaseIterable, Sendable, CustomTestString
         guard case .valid = try await tokens.redeem(elsewhere) else {
             Issue.record("another sign-in's token was revoked with the reused family")
             return
+        }
+    }
+
+    private static func checkRace(_ tokens: any RefreshTokenStore) async throws {
+        for _ in 0..<10 {
+            let token = try await tokens.issue(for: "alice", scopes: ChatScope.all)
+            async let first = tokens.redeem(token)
+            async let second = tokens.redeem(token)
+            let outcomes = try await [first, second]
+            #expect(outcomes.filter { if case .valid = $0 { true } else { false } }.count == 1, "\(outcomes)")
+            #expect(outcomes.filter { $0 == .reused }.count == 1, "\(outcomes)")
         }
     }
 
