@@ -5,8 +5,9 @@ import PostgresNIO
 /// `login_failure`, which every process counts.
 ///
 /// Rows older than the window count for nothing, and each new failure deletes them, so the table
-/// holds at most a window's failures. Two processes that check at the same moment may both let a try
-/// through, so a guesser may get a few tries past the limit, never a few hundred.
+/// holds at most a window's failures. As with ``InMemoryLoginThrottle``, a try is checked before its
+/// password is verified and counted after: tries made at the same moment, on one process or several,
+/// are all checked before any of them counts.
 public final class PostgresLoginThrottle: LoginThrottle {
     private let database: PostgresChatDatabase
     public let window: TimeInterval
