@@ -7,6 +7,10 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Add, list, disable and remove users, and set their passwords.",
+        discussion: """
+            The accounts live in the SQLite file (--db), or in the PostgreSQL database the servers share \
+            when --database or CHAT_DATABASE_URL names one; a change reaches every server on it.
+            """,
         subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self, Remove.self]
     )
 
@@ -25,7 +29,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Flag(help: "Read the password from standard input (a password on the command line would show in `ps`).")
         var passwordStdin = false
 
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func validate() throws {
             guard UserName.isValid(name) else { throw ValidationError("A user name is \(UserName.rule).") }
@@ -40,10 +44,10 @@ struct UsersCommand: AsyncParsableCommand {
             guard let password = readLine(strippingNewline: true), PasswordHasher.isAcceptable(password, for: name) else {
                 throw CommandFailure("The password must be \(PasswordHasher.rule).")
             }
-            let store = UserStore(try ChatDatabase(path: database.path))
             let granted = scopes.isEmpty ? ChatScope.all : Set(scopes)
+            let hash = try await PasswordHasher().hash(password)
             do {
-                try await store.add(name: name, passwordHash: try await PasswordHasher().hash(password), scopes: granted)
+                try await database.withUsers { users in try await users.add(name: name, passwordHash: hash, scopes: granted) }
             } catch UserStoreError.nameTaken {
                 throw CommandFailure("There is already a user named \(name).")
             }
@@ -53,10 +57,10 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the users.")
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func run() async throws {
-            for user in try await UserStore(try ChatDatabase(path: database.path)).all() {
+            for user in try await database.withUsers({ try await $0.all() }) {
                 print("\(user.name)\t\(user.scopes.sorted().joined(separator: " "))\(user.isDisabled ? "\tdisabled" : "")")
             }
         }
@@ -78,7 +82,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Flag(help: "Read the password from standard input.")
         var passwordStdin = false
 
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func validate() throws {
             guard passwordStdin else { throw ValidationError("Give the password on standard input, with --password-stdin.") }
@@ -88,8 +92,8 @@ struct UsersCommand: AsyncParsableCommand {
             guard let password = readLine(strippingNewline: true), PasswordHasher.isAcceptable(password, for: name) else {
                 throw CommandFailure("The password must be \(PasswordHasher.rule).")
             }
-            let users = UserStore(try ChatDatabase(path: database.path))
-            guard try await users.changePassword(of: name, toHash: try await PasswordHasher().hash(password)) else {
+            let hash = try await PasswordHasher().hash(password)
+            guard try await database.withUsers({ try await $0.changePassword(of: name, toHash: hash) }) else {
                 throw CommandFailure("There is no user named \(name).")
             }
             print("Changed \(name)'s password; their refresh tokens are revoked.")
@@ -99,7 +103,7 @@ struct UsersCommand: AsyncParsableCommand {
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user: no sign-in, and live connections close with 1008.")
         @Argument var name: String
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func run() async throws {
             try await UsersCommand.setDisabled(true, name: name, database: database)
@@ -109,15 +113,15 @@ struct UsersCommand: AsyncParsableCommand {
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user again.")
         @Argument var name: String
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func run() async throws {
             try await UsersCommand.setDisabled(false, name: name, database: database)
         }
     }
 
-    private static func setDisabled(_ isDisabled: Bool, name: String, database: DatabaseOption) async throws {
-        guard try await UserStore(try ChatDatabase(path: database.path)).setDisabled(name, isDisabled) else {
+    private static func setDisabled(_ isDisabled: Bool, name: String, database: CommandDatabase) async throws {
+        guard try await database.withUsers({ try await $0.setDisabled(name, isDisabled) }) else {
             throw CommandFailure("There is no user named \(name).")
         }
         print("\(isDisabled ? "Disabled" : "Enabled") \(name).")
@@ -126,10 +130,10 @@ struct UsersCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a user and their refresh tokens; live connections close with 1008.")
         @Argument var name: String
-        @OptionGroup var database: DatabaseOption
+        @OptionGroup var database: CommandDatabase
 
         func run() async throws {
-            guard try await UserStore(try ChatDatabase(path: database.path)).remove(name) else {
+            guard try await database.withUsers({ try await $0.remove(name) }) else {
                 throw CommandFailure("There is no user named \(name).")
             }
             print("Removed \(name).")

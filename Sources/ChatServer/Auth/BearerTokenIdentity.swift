@@ -12,9 +12,9 @@ import HummingbirdCore
 /// The token must verify, its user must exist and be enabled, and it must carry `chat:read`.
 public struct BearerTokenIdentity: IdentityProvider {
     let tokens: TokenService
-    let users: UserStore
+    let users: any UserStore
 
-    public init(tokens: TokenService, users: UserStore) {
+    public init(tokens: TokenService, users: any UserStore) {
         self.tokens = tokens
         self.users = users
     }

@@ -1,33 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
-
-/// At most `limit` events per key within a sliding `window`; past that, the wait until the oldest
-/// leaves it.
-public final class SlidingWindowLimit: Sendable {
-    public let window: TimeInterval
-    public let limit: Int
-    private let events = NIOLockedValueBox<[String: [Date]]>([:])
-
-    public init(window: TimeInterval, limit: Int) {
-        self.window = window
-        self.limit = limit
-    }
-
-    /// Seconds until another event for `key` is allowed, or `nil` when it is allowed now.
-    public func retryAfter(_ key: String, now: Date = Date()) -> TimeInterval? {
-        events.withLockedValue { events in
-            let recent = events[key, default: []].filter { now.timeIntervalSince($0) < window }
-            events[key] = recent.isEmpty ? nil : recent
-            guard recent.count >= limit, let oldest = recent.first else { return nil }
-            return window - now.timeIntervalSince(oldest)
-        }
-    }
-
-    /// Counts an event for `key`.
-    public func record(_ key: String, now: Date = Date()) {
-        events.withLockedValue { $0[key, default: []].append(now) }
-    }
-}
 
 /// Limits failed sign-ins, per user name and per client address, over a sliding window.
 ///
@@ -35,25 +6,33 @@ public final class SlidingWindowLimit: Sendable {
 /// one name, or `perAddress` from one address, within `window`, further tries are refused with 429
 /// until the oldest failure leaves the window. A success does not clear the count: it would let a
 /// guesser who knows one password reset the limit on another.
-public final class LoginThrottle: Sendable {
-    private let byName: SlidingWindowLimit
-    private let byAddress: SlidingWindowLimit
-
-    public init(window: TimeInterval = 15 * 60, perName: Int = 5, perAddress: Int = 20) {
-        byName = SlidingWindowLimit(window: window, limit: perName)
-        byAddress = SlidingWindowLimit(window: window, limit: perAddress)
-    }
-
+///
+/// Two throttles keep this contract: ``InMemoryLoginThrottle`` (one process) and
+/// ``PostgresLoginThrottle``, which counts the failures of every process on a database, so that a
+/// guesser gains nothing by spreading tries over the processes behind a load balancer.
+public protocol LoginThrottle: Sendable {
     /// Seconds to wait before trying again, or `nil` when a try is allowed now.
-    public func retryAfter(name: String, address: String, now: Date = Date()) -> Int? {
-        [byName.retryAfter(name, now: now), byAddress.retryAfter(address, now: now)].compactMap { $0 }.max().map {
-            Int($0.rounded(.up))
-        }
-    }
+    func retryAfter(name: String, address: String, now: Date) async throws -> Int?
 
     /// Counts a failed try.
-    public func recordFailure(name: String, address: String, now: Date = Date()) {
-        byName.record(name, now: now)
-        byAddress.record(address, now: now)
+    func recordFailure(name: String, address: String, now: Date) async throws
+}
+
+extension LoginThrottle {
+    /// Fifteen minutes: the window of the default throttle.
+    public static var defaultWindow: TimeInterval { 15 * 60 }
+    /// Failures for one name within the window.
+    public static var defaultPerName: Int { 5 }
+    /// Failures from one address within the window.
+    public static var defaultPerAddress: Int { 20 }
+
+    /// Seconds to wait before trying again, or `nil` when a try is allowed now.
+    public func retryAfter(name: String, address: String) async throws -> Int? {
+        try await retryAfter(name: name, address: address, now: Date())
+    }
+
+    /// Counts a failed try, now.
+    public func recordFailure(name: String, address: String) async throws {
+        try await recordFailure(name: name, address: address, now: Date())
     }
 }

@@ -10,11 +10,11 @@ extension HTTPField.Name {
 /// The OAuth 2.0 endpoints: `POST /token` (RFC 6749 §4.3 and §6), `POST /revoke` (RFC 7009), and,
 /// when registration is open, `POST /users`.
 struct OAuthEndpoints: Sendable {
-    let users: UserStore
-    let refreshTokens: RefreshTokenStore
+    let users: any UserStore
+    let refreshTokens: any RefreshTokenStore
     let tokens: TokenService
     let hasher: PasswordHasher
-    let throttle: LoginThrottle
+    let throttle: any LoginThrottle
     /// Registrations per client address: each one costs a bcrypt hash and makes an account.
     let registrations = SlidingWindowLimit(window: 3600, limit: Self.registrationsPerHour)
     /// How many accounts one address may register in an hour.
@@ -68,14 +68,14 @@ struct OAuthEndpoints: Sendable {
         guard let name = form.username, let password = form.password else {
             throw OAuthError.invalidRequest("username and password are required")
         }
-        if let wait = throttle.retryAfter(name: name, address: address) {
+        if let wait = try await throttle.retryAfter(name: name, address: address) {
             throw OAuthError.tooManyAttempts(retryAfter: wait)
         }
         let stored = try await users.credentials(of: name)
         // Unknown users cost a bcrypt verification too, so that timing does not tell which names exist.
         let matches = try await hasher.verify(password, against: stored?.passwordHash ?? decoyHash)
         guard let user = stored?.user, matches, !user.isDisabled else {
-            throttle.recordFailure(name: name, address: address)
+            try await throttle.recordFailure(name: name, address: address)
             throw OAuthError(.invalidGrant, "the user name or password is wrong, or the account is disabled")
         }
         let scopes = try Self.granted(form.scope, allowed: user.scopes)

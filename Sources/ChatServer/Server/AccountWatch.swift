@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// still active, one indexed query whatever the number of connections.
 struct AccountWatch: Service {
     let hub: Hub
-    let users: UserStore
+    let users: any UserStore
     let interval: Duration
     let logger: Logger
 

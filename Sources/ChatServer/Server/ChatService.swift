@@ -20,7 +20,7 @@ public struct ChatService: Service {
     /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
     /// what the process hears of the others on it, and `store` on it: services the server runs.
     let history: (database: PostgresChatDatabase, listener: PostgresListener, store: PostgresMessageStore)?
-    let users: UserStore
+    let users: any UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
     let oauth: OAuthEndpoints?
@@ -66,7 +66,14 @@ public struct ChatService: Service {
             self.history = nil
             self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
         }
-        self.users = UserStore(database)
+        // Accounts live where the messages do: in PostgreSQL, every process shares them.
+        let refreshTokens: any RefreshTokenStore
+        let throttle: any LoginThrottle
+        if let postgres = history?.database {
+            (users, refreshTokens, throttle) = (PostgresUserStore(postgres), PostgresRefreshTokenStore(postgres), PostgresLoginThrottle(postgres))
+        } else {
+            (users, refreshTokens, throttle) = (SQLiteUserStore(database), SQLiteRefreshTokenStore(database), InMemoryLoginThrottle())
+        }
         switch configuration.authentication.mode {
         case .anonymous:
             identity = QueryNameIdentity()
@@ -77,10 +84,10 @@ public struct ChatService: Service {
             identity = BearerTokenIdentity(tokens: tokens, users: users)
             oauth = OAuthEndpoints(
                 users: users,
-                refreshTokens: RefreshTokenStore(database),
+                refreshTokens: refreshTokens,
                 tokens: tokens,
                 hasher: hasher,
-                throttle: LoginThrottle(),
+                throttle: throttle,
                 clientAddress: ClientAddress(trustedProxies: configuration.trustedProxies),
                 allowsRegistration: configuration.allowsRegistration,
                 decoyHash: try await hasher.hash(UUID().uuidString)

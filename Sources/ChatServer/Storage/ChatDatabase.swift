@@ -107,10 +107,17 @@ public final class ChatDatabase: Sendable {
 /// Why the database could not do what it was asked.
 public enum ChatDatabaseError: Error, Equatable, CustomStringConvertible {
     case backupExists(String)
+    /// A backup of a PostgreSQL database needs `pg_dump`, which is not installed.
+    case backupToolMissing
+    /// `pg_dump` failed, and said this.
+    case backupFailed(String)
 
     public var description: String {
         switch self {
         case .backupExists(let path): "\(path) exists already; a backup never overwrites a file."
+        case .backupToolMissing:
+            "A backup of a PostgreSQL database runs pg_dump, which is not installed (Debian: apt-get install postgresql-client)."
+        case .backupFailed(let reason): "pg_dump failed: \(reason)"
         }
     }
 }

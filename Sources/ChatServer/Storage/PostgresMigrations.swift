@@ -32,7 +32,50 @@ enum PostgresMigrations {
                 // (sender, client_id) key.
                 "CREATE INDEX message_recipient_id ON message (recipient, id)",
             ]
-        )
+        ),
+        Migration(
+            name: "v2: accounts",
+            statements: [
+                // `user` is a reserved word in PostgreSQL.
+                """
+                CREATE TABLE chat_user (
+                    name text PRIMARY KEY,
+                    password_hash text NOT NULL,
+                    scopes text NOT NULL,
+                    is_disabled boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE refresh_token (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    token_hash text NOT NULL UNIQUE,
+                    family text NOT NULL,
+                    user_name text NOT NULL REFERENCES chat_user (name) ON DELETE CASCADE,
+                    scopes text NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    used_at timestamptz,
+                    revoked_at timestamptz
+                )
+                """,
+                "CREATE INDEX refresh_token_family ON refresh_token (family)",
+                // A new password revokes a user's tokens, and removing the user deletes them.
+                "CREATE INDEX refresh_token_user_name ON refresh_token (user_name)",
+                // Failed sign-ins, counted by every process (``PostgresLoginThrottle``); rows older than
+                // the throttle's window are deleted as new ones come.
+                """
+                CREATE TABLE login_failure (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    name text NOT NULL,
+                    address text NOT NULL,
+                    failed_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX login_failure_name ON login_failure (name, failed_at)",
+                "CREATE INDEX login_failure_address ON login_failure (address, failed_at)",
+                "CREATE INDEX login_failure_failed_at ON login_failure (failed_at)",
+            ]
+        ),
     ]
 
     /// Applies the migrations not yet applied, in one transaction.

@@ -40,6 +40,20 @@ enum PostgresURL {
         )
     }
 
+    /// The same address as libpq's environment variables (`PGHOST`, `PGUSER`, `PGPASSWORD`, …), for
+    /// PostgreSQL's own programs: a password in an argument would show in `ps`, one in the environment
+    /// does not.
+    static func libpqEnvironment(from string: String) throws -> [String: String] {
+        let configuration = try Self.configuration(from: string)
+        let url = URLComponents(string: string)
+        var environment = ["PGUSER": configuration.username, "PGSSLMODE": url?.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"]
+        environment["PGHOST"] = configuration.host
+        environment["PGPORT"] = configuration.port.map(String.init)
+        environment["PGPASSWORD"] = configuration.password
+        environment["PGDATABASE"] = configuration.database
+        return environment
+    }
+
     private static var unverified: TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none

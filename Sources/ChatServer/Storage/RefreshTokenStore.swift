@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// Refresh tokens: opaque, stored only as hashes, rotated on every use.
 ///
@@ -8,73 +7,44 @@ import GRDB
 /// same family. A retired token presented again means two parties hold the family (a thief and the
 /// owner), so the whole family is revoked (the rotation of the OAuth 2.0 Security Best Current
 /// Practice, RFC 9700 §4.14.2).
-public final class RefreshTokenStore: Sendable {
-    private let database: DatabasePool
-    /// How long a refresh token lives unused.
-    public let lifetime: Duration
-
-    public init(_ database: ChatDatabase, lifetime: Duration = .seconds(30 * 24 * 3600)) {
-        self.database = database.pool
-        self.lifetime = lifetime
-    }
-
+///
+/// Two stores keep this contract: ``SQLiteRefreshTokenStore`` and ``PostgresRefreshTokenStore``, on
+/// which a token issued by one process is redeemed by another. One contract suite runs against both.
+public protocol RefreshTokenStore: AnyObject, Sendable {
     /// What presenting a refresh token came to.
-    public enum Redemption: Sendable, Equatable {
-        /// Good: the token is retired, and this is whom and what the next one is for.
-        case valid(user: String, scopes: Set<String>, family: String)
-        /// Already used: its family is now revoked.
-        case reused
-        /// Unknown, expired or revoked.
-        case invalid
-    }
+    typealias Redemption = RefreshTokenRedemption
 
-    /// A new refresh token for `user`, in `family` or in a new one.
-    public func issue(for user: String, scopes: Set<String>, family: String? = nil) async throws -> String {
-        let token = Self.newToken()
-        let record = RefreshTokenRecord(
-            tokenHash: Self.hash(token),
-            family: family ?? UUID().uuidString,
-            user: user,
-            scopes: scopes.sorted().joined(separator: " "),
-            expiresAt: Date().addingTimeInterval(TimeInterval(lifetime.components.seconds))
-        )
-        try await database.write { db in try record.insert(db) }
-        return token
-    }
+    /// How long a refresh token lives unused.
+    var lifetime: Duration { get }
+
+    /// A new refresh token for `user`, in `family` or, when it is `nil`, in a new one.
+    func issue(for user: String, scopes: Set<String>, family: String?) async throws -> String
 
     /// Retires a token and says what it was worth; a reused token revokes its family.
-    public func redeem(_ token: String) async throws -> Redemption {
-        let hash = Self.hash(token)
-        return try await database.write { db in
-            guard var record = try RefreshTokenRecord.filter(Column("tokenHash") == hash).fetchOne(db),
-                record.revokedAt == nil, record.expiresAt > Date()
-            else { return .invalid }
-            if record.usedAt != nil {
-                try Self.revokeFamily(record.family, db)
-                return .reused
-            }
-            record.usedAt = Date()
-            try record.update(db)
-            return .valid(user: record.user, scopes: Set(record.scopes.split(separator: " ").map(String.init)), family: record.family)
-        }
-    }
+    func redeem(_ token: String) async throws -> Redemption
 
     /// Revokes the token's family (RFC 7009 §2.1 lets a server revoke what else came from the same grant).
-    public func revoke(_ token: String) async throws {
-        let hash = Self.hash(token)
-        try await database.write { db in
-            if let family = try String.fetchOne(db, RefreshTokenRecord.select(Column("family")).filter(Column("tokenHash") == hash)) {
-                try Self.revokeFamily(family, db)
-            }
-        }
-    }
+    func revoke(_ token: String) async throws
+}
 
-    private static func revokeFamily(_ family: String, _ db: Database) throws {
-        try RefreshTokenRecord.filter(Column("family") == family && Column("revokedAt") == nil).updateAll(db, Column("revokedAt").set(to: Date()))
+/// What presenting a refresh token came to.
+public enum RefreshTokenRedemption: Sendable, Equatable {
+    /// Good: the token is retired, and this is whom and what the next one is for.
+    case valid(user: String, scopes: Set<String>, family: String)
+    /// Already used: its family is now revoked.
+    case reused
+    /// Unknown, expired or revoked.
+    case invalid
+}
+
+extension RefreshTokenStore {
+    /// A new refresh token for `user`, in a new family: a new sign-in.
+    public func issue(for user: String, scopes: Set<String>) async throws -> String {
+        try await issue(for: user, scopes: scopes, family: nil)
     }
 
     /// 32 random bytes, base64url without padding: 256 bits that no one guesses.
-    private static func newToken() -> String {
+    static func newToken() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
@@ -83,26 +53,9 @@ public final class RefreshTokenStore: Sendable {
     static func hash(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
-}
 
-/// A row of the `refreshToken` table.
-private struct RefreshTokenRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "refreshToken"
-
-    var id: Int64?
-    var tokenHash: String
-    var family: String
-    var user: String
-    var scopes: String
-    var expiresAt: Date
-    var usedAt: Date?
-    var revokedAt: Date?
-
-    init(tokenHash: String, family: String, user: String, scopes: String, expiresAt: Date) {
-        self.tokenHash = tokenHash
-        self.family = family
-        self.user = user
-        self.scopes = scopes
-        self.expiresAt = expiresAt
+    /// When a token issued now stops being accepted.
+    var expiry: Date {
+        Date().addingTimeInterval(TimeInterval(lifetime.components.seconds))
     }
 }

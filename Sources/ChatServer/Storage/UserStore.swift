@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A user account.
 public struct User: Sendable, Equatable {
@@ -15,100 +14,60 @@ public enum UserStoreError: Error, Equatable {
     case nameTaken(String)
 }
 
-/// The accounts, with their bcrypt password hashes, in the SQLite file.
-public final class UserStore: Sendable {
-    private let database: DatabasePool
-
-    public init(_ database: ChatDatabase) {
-        self.database = database.pool
-    }
-
+/// The accounts, with their bcrypt password hashes.
+///
+/// Two stores keep this contract: ``SQLiteUserStore`` (the SQLite file) and ``PostgresUserStore`` (a
+/// PostgreSQL database that several processes share, so that an account changed through one holds on
+/// all). One contract suite runs against both.
+public protocol UserStore: AnyObject, Sendable {
     /// Adds a user.
     ///
     /// - Throws: ``UserStoreError/nameTaken(_:)`` when the name is in use.
-    public func add(name: String, passwordHash: String, scopes: Set<String>) async throws {
-        do {
-            try await database.write { db in
-                var record = UserRecord(
-                    name: name,
-                    passwordHash: passwordHash,
-                    scopes: scopes.sorted().joined(separator: " "),
-                    isDisabled: false,
-                    createdAt: Date()
-                )
-                try record.insert(db)
-            }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw UserStoreError.nameTaken(name)
-        }
-    }
+    func add(name: String, passwordHash: String, scopes: Set<String>) async throws
 
     /// The user with this name and their password hash, if there is one.
-    public func credentials(of name: String) async throws -> (user: User, passwordHash: String)? {
-        try await database.read { db in try UserRecord.fetchOne(db, key: name) }.map { ($0.user, $0.passwordHash) }
-    }
-
-    /// The user with this name, if there is one.
-    public func user(named name: String) async throws -> User? {
-        try await credentials(of: name)?.user
-    }
+    func credentials(of name: String) async throws -> (user: User, passwordHash: String)?
 
     /// Every user, by name.
-    public func all() async throws -> [User] {
-        try await database.read { db in try UserRecord.order(Column("name")).fetchAll(db) }.map(\.user)
-    }
+    func all() async throws -> [User]
 
     /// Disables or enables a user; a disabled user can neither sign in nor stay connected.
     ///
     /// - Returns: whether there is such a user.
     @discardableResult
-    public func setDisabled(_ name: String, _ isDisabled: Bool) async throws -> Bool {
-        try await database.write { db in
-            try UserRecord.filter(key: name).updateAll(db, Column("isDisabled").set(to: isDisabled)) > 0
-        }
-    }
+    func setDisabled(_ name: String, _ isDisabled: Bool) async throws -> Bool
 
     /// Gives a user a new password hash and, in the same transaction, revokes their refresh tokens:
     /// no sign-in made with the old password is renewed.
     ///
     /// - Returns: whether there is such a user.
     @discardableResult
-    public func changePassword(of name: String, toHash passwordHash: String) async throws -> Bool {
-        try await database.write { db in
-            guard try UserRecord.filter(key: name).updateAll(db, Column("passwordHash").set(to: passwordHash)) > 0 else { return false }
-            try db.execute(sql: "UPDATE refreshToken SET revokedAt = ? WHERE user = ? AND revokedAt IS NULL", arguments: [Date(), name])
-            return true
-        }
-    }
+    func changePassword(of name: String, toHash passwordHash: String) async throws -> Bool
 
     /// Removes a user, with their refresh tokens.
     ///
     /// - Returns: whether there was such a user.
     @discardableResult
-    public func remove(_ name: String) async throws -> Bool {
-        try await database.write { db in try UserRecord.deleteOne(db, key: name) }
-    }
+    func remove(_ name: String) async throws -> Bool
 
     /// Of these names, the ones that belong to a user who is present and enabled.
-    public func activeUsers(among names: Set<String>) async throws -> Set<String> {
-        guard !names.isEmpty else { return [] }
-        return try await database.read { db in
-            Set(try String.fetchAll(db, UserRecord.select(Column("name")).filter(names.contains(Column("name")) && Column("isDisabled") == false)))
-        }
+    func activeUsers(among names: Set<String>) async throws -> Set<String>
+}
+
+extension UserStore {
+    /// The user with this name, if there is one.
+    public func user(named name: String) async throws -> User? {
+        try await credentials(of: name)?.user
     }
 }
 
-/// A row of the `user` table.
-private struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "user"
+/// Scopes as the stores keep them: one text, sorted, separated by spaces.
+enum ScopeList {
+    static func text(_ scopes: Set<String>) -> String {
+        scopes.sorted().joined(separator: " ")
+    }
 
-    var name: String
-    var passwordHash: String
-    var scopes: String
-    var isDisabled: Bool
-    var createdAt: Date
-
-    var user: User {
-        User(name: name, scopes: Set(scopes.split(separator: " ").map(String.init)), isDisabled: isDisabled, createdAt: createdAt)
+    static func scopes(_ text: String) -> Set<String> {
+        Set(text.split(separator: " ").map(String.init))
     }
 }
