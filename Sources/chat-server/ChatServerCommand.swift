@@ -139,6 +139,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard !allowAnonymous || dev else {
             throw ValidationError("--allow-anonymous lets anyone be anyone: it needs --dev.")
         }
+        if noHistory, history.url != nil {
+            throw ValidationError(
+                "--no-history stores no messages, and processes on --database reach each other through the stored ones: use one or the other."
+            )
+        }
     }
 
     /// How clients prove who they are, from the key options.

@@ -17,7 +17,8 @@ struct HistoryDatabaseOption: ParsableArguments {
             A PostgreSQL database in place of the SQLite file, postgres://user:password@host:port/database \
             (?sslmode=disable, prefer or require), migrated on first use (CHAT_DATABASE_URL). It holds the \
             messages, the users, their refresh tokens and the failed sign-ins, so that several processes can \
-            share the accounts (give them one signing key); they do not yet see each other's messages live.
+            serve the same rooms and accounts (give them one signing key): each fans out what any of them \
+            stores.
             """,
             valueName: "url"
         )

@@ -49,8 +49,9 @@ public struct ChatServerConfiguration: Sendable {
     /// What the server calls itself: the logger's label, the `Server` header, the web page's title and
     /// the `/health` answer. A product built on this server sets its own.
     public var productName = "chat-server"
-    /// A PostgreSQL database for the messages (`postgres://user:password@host:port/database`), in
-    /// place of the SQLite file; users and refresh tokens stay in the file at ``databasePath``.
+    /// A PostgreSQL database (`postgres://user:password@host:port/database`) in place of the SQLite
+    /// file at ``databasePath``, for the messages and the accounts: several processes on it serve the
+    /// same rooms and users.
     public var historyDatabaseURL: String? = nil
 
     /// Creates a configuration.
