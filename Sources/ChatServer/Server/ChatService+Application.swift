@@ -13,10 +13,9 @@ extension ChatService {
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
         // The product's name in the answer tells whoever probes a port which server is behind it.
         let name = configuration.productName
-        router.get("/health") { [database] _, _ in
-            await database.isHealthy()
-                ? Self.response(ByteBuffer(string: "\(name): ok\n"), type: "text/plain; charset=utf-8")
-                : Self.response(ByteBuffer(string: "\(name): database unavailable\n"), type: "text/plain; charset=utf-8", status: .serviceUnavailable)
+        router.get("/health") { [health] _, _ in
+            let (isHealthy, report) = await health()
+            return Self.response(ByteBuffer(string: report), type: "text/plain; charset=utf-8", status: isHealthy ? .ok : .serviceUnavailable)
         }
         // What the web page needs to know to offer the right sign-in.
         let mode = oauth == nil ? "anonymous" : "tokens"
