@@ -52,6 +52,12 @@ public struct ChatServerConfiguration: Sendable {
     /// A PostgreSQL database for the messages (`postgres://user:password@host:port/database`), in
     /// place of the SQLite file; users and refresh tokens stay in the file at ``databasePath``.
     public var historyDatabaseURL: String? = nil
+    /// How often each process on the PostgreSQL database (see ``historyDatabaseURL``) says it still
+    /// runs, and sweeps away the presence of the processes that stopped saying so.
+    public var presenceHeartbeatInterval: Duration = .seconds(1)
+    /// How long after its last heartbeat a process on the PostgreSQL database is taken to be dead: its
+    /// users are announced gone at most this plus ``presenceHeartbeatInterval`` after it died.
+    public var presenceTimeout: Duration = .seconds(5)
 
     /// Creates a configuration.
     public init(

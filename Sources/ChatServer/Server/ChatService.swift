@@ -12,7 +12,7 @@ public import ServiceLifecycle
 public struct ChatService: Service {
     public let configuration: ChatServerConfiguration
     /// Who is connected, and in which rooms.
-    public let hub = Hub()
+    public let hub: Hub
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
     let database: ChatDatabase
@@ -20,6 +20,8 @@ public struct ChatService: Service {
     /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
     /// and `store` on it: both services the server runs.
     let history: (database: PostgresChatDatabase, store: PostgresMessageStore)?
+    /// What the processes sharing that database hear of each other, and their presence: both services.
+    let acrossProcesses: (listener: PostgresListener, presence: PostgresPresence)?
     let users: UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
@@ -56,8 +58,19 @@ public struct ChatService: Service {
             let store = PostgresMessageStore(postgres) { FanOutBatch.gathering($0) }
             self.history = (postgres, store)
             self.store = store
+            let listener = PostgresListener(postgres)
+            let presence = PostgresPresence(
+                postgres,
+                listener: listener,
+                heartbeatInterval: configuration.presenceHeartbeatInterval,
+                timeout: configuration.presenceTimeout
+            )
+            self.acrossProcesses = (listener, presence)
+            self.hub = presence.hub
         } else {
             self.history = nil
+            self.acrossProcesses = nil
+            self.hub = Hub()
             self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
         }
         self.users = UserStore(database)
@@ -88,6 +101,10 @@ public struct ChatService: Service {
             WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
             Checkpoints(database: database, interval: .seconds(1), logger: logger),
         ]
+        if let acrossProcesses {
+            // Before the server, so that its presence is deleted once every connection has closed.
+            services.insert(contentsOf: [acrossProcesses.listener, acrossProcesses.presence] as [any Service], at: 0)
+        }
         if let history {
             // First in, so last out: the history outlives every connection that may still send.
             services.insert(contentsOf: [history.database, history.store] as [any Service], at: 0)
