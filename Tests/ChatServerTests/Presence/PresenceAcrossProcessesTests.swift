@@ -105,6 +105,34 @@ struct PresenceAcrossProcessesTests {
         }
     }
 
+    @Test("A process whose listening connection is cut hears what it missed once it listens again, and nothing twice")
+    func listenerCut() async throws {
+        _ = try await TemporaryPostgres.withDatabase { _, url in
+            try await withChatServer(.sharing(url)) { a in
+                try await withChatServer(.sharing(url)) { b in
+                    try await withChatClient(port: b.port, name: "bob") { bob in
+                        #expect(try await bob.join("general") == JoinSeen(members: ["bob"]))
+                        try await withChatClient(port: a.port, name: "carol") { carol in
+                            _ = try await carol.join("general")
+                            #expect(try await bob.nextPresence() == "joined carol", "B listens")
+                            let cut = try TemporaryPostgres.psql(
+                                url,
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                            )
+                            #expect(cut.contains("t"), "the listeners' connections are cut")
+                            try await withChatClient(port: a.port, name: "alice") { alice in
+                                _ = try await alice.join("general")
+                                #expect(try await bob.nextPresence() == "joined alice")
+                                alice.send(#"{"type":"leave","room":"general"}"#)
+                                #expect(try await bob.nextPresence() == "left alice")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("A process that shuts down deletes its presence at once, without waiting to be swept")
     func shutdownDeletesPresence() async throws {
         _ = try await TemporaryPostgres.withDatabase { _, url in
