@@ -111,7 +111,7 @@ public final class Hub: Sendable {
             guard let user = state.members[id]?.user else { return (nil, [], []) }
             let isNew = !state.isPresent(user, in: room)
             let others = isNew ? state.outboxes(in: room, except: id) : []
-            if !state.isPresentHere(user, in: room) { presenceObserver?.presenceBegan(Presence(room: room, user: user)) }
+            if let presenceObserver, !state.isPresentHere(user, in: room) { presenceObserver.presenceBegan(Presence(room: room, user: user)) }
             state.rooms[room, default: [:]][id] = state.members[id]?.outbox
             state.members[id]?.rooms.insert(room)
             return (user, state.users(in: room), others)
@@ -131,7 +131,7 @@ public final class Hub: Sendable {
             guard let user = state.members[id]?.user, state.rooms[room]?.removeValue(forKey: id) != nil else { return (nil, []) }
             state.members[id]?.rooms.remove(room)
             if state.rooms[room]?.isEmpty == true { state.rooms[room] = nil }
-            if !state.isPresentHere(user, in: room) { presenceObserver?.presenceEnded(Presence(room: room, user: user)) }
+            if let presenceObserver, !state.isPresentHere(user, in: room) { presenceObserver.presenceEnded(Presence(room: room, user: user)) }
             return (user, state.isPresent(user, in: room) ? [] : state.outboxes(in: room, except: nil))
         }
         guard let user else { return false }
