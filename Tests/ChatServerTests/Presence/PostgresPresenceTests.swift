@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ChatServer
@@ -48,24 +49,12 @@ struct PostgresPresenceTests {
                 hub.join(hub.connect(user: "alice", outbox: presenceOutbox()), room: "general")
                 let written = "SELECT process || ' ' || room || ' ' || user_name FROM chat_presence"
                 let expected = ["\(presence.process) general alice"]
-                try await eventually { try TemporaryPostgres.psql(url, written) == expected }
+                #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, written) == expected })
                 // As another process sweeps one it takes to be dead: its presence goes with its row.
                 let swept = try TemporaryPostgres.psql(url, "WITH swept AS (DELETE FROM chat_process RETURNING id) SELECT * FROM swept")
                 #expect(swept == [presence.process])
-                try await eventually { try TemporaryPostgres.psql(url, written) == expected }
+                #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, written) == expected })
             }
-        }
-    }
-
-    /// Waits until `condition` holds, checking every 50 ms for at most 10 seconds.
-    func eventually(_ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while try !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("the condition did not hold within 10 seconds", sourceLocation: sourceLocation)
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
         }
     }
 }

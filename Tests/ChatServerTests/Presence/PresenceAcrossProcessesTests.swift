@@ -76,6 +76,41 @@ struct PresenceAcrossProcessesTests {
         }
     }
 
+    @Test("A user in a room on two other processes is announced once, and gone only when she has left it on both")
+    func oneUserOnTwoOtherProcesses() async throws {
+        _ = try await TemporaryPostgres.withDatabase { _, url in
+            try await withChatServer(.sharing(url)) { a in
+                try await withChatServer(.sharing(url)) { b in
+                    try await withChatServer(.sharing(url)) { c in
+                        try await withChatClient(port: b.port, name: "bob") { bob in
+                            #expect(try await bob.join("general") == JoinSeen(members: ["bob"]))
+                            try await withChatClient(port: a.port, name: "alice") { alice in
+                                _ = try await alice.join("general")
+                                #expect(try await bob.nextPresence() == "joined alice")
+                                try await withChatClient(port: c.port, name: "alice") { alicesPhone in
+                                    try await withChatClient(port: c.port, name: "dave") { dave in
+                                        _ = try await alicesPhone.join("general")
+                                        _ = try await dave.join("general")
+                                        // C commits alice's presence before dave's: had B announced her again, bob would hear it first.
+                                        #expect(try await bob.nextPresence() == "joined dave")
+
+                                        alice.send(#"{"type":"leave","room":"general"}"#)
+                                        let rowsOfA = "SELECT count(*) FROM chat_presence WHERE user_name = 'alice'"
+                                        #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, rowsOfA) == ["1"] })
+                                        dave.send(#"{"type":"leave","room":"general"}"#)
+                                        #expect(try await bob.nextPresence() == "left dave", "alice is still in the room on C")
+                                        alicesPhone.send(#"{"type":"leave","room":"general"}"#)
+                                        #expect(try await bob.nextPresence() == "left alice")
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("The users of a process that stops renewing its heartbeat are announced gone, though its connections stay open")
     func silentProcessIsSwept() async throws {
         _ = try await TemporaryPostgres.withDatabase { _, url in
