@@ -13,6 +13,12 @@ public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
 /// The state is small and every change to it is synchronous, so a lock guards it rather than an
 /// actor: fanning out takes no task switch, and callers that must keep an order (the store's commit
 /// callbacks) keep it. Frames are queued into outboxes after the lock is released.
+///
+/// When several processes share the rooms (see ``PostgresPresence``), a user is present in a room if
+/// a connection here or on another process is in it: the hub tells its ``LocalPresenceObserver`` when
+/// a user's presence here begins or ends, and hears of the other processes' through
+/// ``userJoinedElsewhere(_:room:)`` and ``userLeftElsewhere(_:room:)``. A room hears "joined" when
+/// a user becomes present anywhere and "left" when they are absent everywhere, as with one process.
 public final class Hub: Sendable {
     private struct Member {
         let user: String
@@ -27,10 +33,12 @@ public final class Hub: Sendable {
         /// Each user's connections: a direct message, a presence check or closing a user's
         /// connections visits these, never every connection or a whole room.
         var connectionsOfUser: [String: Set<ConnectionID>] = [:]
+        /// Each room's users present on other processes, as far as this one has heard.
+        var presentElsewhere: [String: Set<String>] = [:]
         var nextID = 0
 
         func users(in room: String) -> [String] {
-            Set(rooms[room, default: [:]].keys.compactMap { members[$0]?.user }).sorted()
+            Set(rooms[room, default: [:]].keys.compactMap { members[$0]?.user }).union(presentElsewhere[room, default: []]).sorted()
         }
 
         func outboxes(in room: String, except excluded: ConnectionID?) -> [Outbox] {
@@ -41,14 +49,27 @@ public final class Hub: Sendable {
             users.flatMap { connectionsOfUser[$0, default: []] }.filter { $0 != excluded }.compactMap { members[$0]?.outbox }
         }
 
+        /// Whether the user is in the room here or on another process.
         func isPresent(_ user: String, in room: String) -> Bool {
+            isPresentHere(user, in: room) || presentElsewhere[room]?.contains(user) == true
+        }
+
+        func isPresentHere(_ user: String, in room: String) -> Bool {
             connectionsOfUser[user, default: []].contains { members[$0]?.rooms.contains(room) == true }
         }
     }
 
     private let state = NIOLockedValueBox(State())
+    private let presenceObserver: (any LocalPresenceObserver)?
 
-    public init() {}
+    public convenience init() {
+        self.init(presenceObserver: nil)
+    }
+
+    /// A hub that tells `presenceObserver` whenever a user's presence in a room begins or ends here.
+    init(presenceObserver: (any LocalPresenceObserver)?) {
+        self.presenceObserver = presenceObserver
+    }
 
     /// How many connections are registered.
     public var connectionCount: Int { state.withLockedValue { $0.members.count } }
@@ -90,6 +111,7 @@ public final class Hub: Sendable {
             guard let user = state.members[id]?.user else { return (nil, [], []) }
             let isNew = !state.isPresent(user, in: room)
             let others = isNew ? state.outboxes(in: room, except: id) : []
+            if let presenceObserver, !state.isPresentHere(user, in: room) { presenceObserver.presenceBegan(Presence(room: room, user: user)) }
             state.rooms[room, default: [:]][id] = state.members[id]?.outbox
             state.members[id]?.rooms.insert(room)
             return (user, state.users(in: room), others)
@@ -109,11 +131,34 @@ public final class Hub: Sendable {
             guard let user = state.members[id]?.user, state.rooms[room]?.removeValue(forKey: id) != nil else { return (nil, []) }
             state.members[id]?.rooms.remove(room)
             if state.rooms[room]?.isEmpty == true { state.rooms[room] = nil }
+            if let presenceObserver, !state.isPresentHere(user, in: room) { presenceObserver.presenceEnded(Presence(room: room, user: user)) }
             return (user, state.isPresent(user, in: room) ? [] : state.outboxes(in: room, except: nil))
         }
         guard let user else { return false }
         fanOut(.presence(room: room, user: user, event: .left), to: others)
         return true
+    }
+
+    /// Another process has the user in the room now, where none had before: the room hears that
+    /// they joined unless they were present here already.
+    func userJoinedElsewhere(_ user: String, room: String) {
+        let others = state.withLockedValue { state -> [Outbox] in
+            let wasPresent = state.isPresent(user, in: room)
+            state.presentElsewhere[room, default: []].insert(user)
+            return wasPresent ? [] : state.outboxes(in: room, except: nil)
+        }
+        fanOut(.presence(room: room, user: user, event: .joined), to: others)
+    }
+
+    /// No other process has the user in the room any more: the room hears that they left unless
+    /// they are still present here.
+    func userLeftElsewhere(_ user: String, room: String) {
+        let others = state.withLockedValue { state -> [Outbox] in
+            guard state.presentElsewhere[room]?.remove(user) != nil else { return [] }
+            if state.presentElsewhere[room]?.isEmpty == true { state.presentElsewhere[room] = nil }
+            return state.isPresent(user, in: room) ? [] : state.outboxes(in: room, except: nil)
+        }
+        fanOut(.presence(room: room, user: user, event: .left), to: others)
     }
 
     /// Whether a connection is in a room.

@@ -53,6 +53,13 @@ public struct ChatServerConfiguration: Sendable {
     /// file at ``databasePath``, for the messages and the accounts: several processes on it serve the
     /// same rooms and users.
     public var historyDatabaseURL: String? = nil
+    /// How often each process on the PostgreSQL database (see ``historyDatabaseURL``) says it still
+    /// runs, and sweeps away the presence of the processes that stopped saying so.
+    public var presenceHeartbeatInterval: Duration = .seconds(1)
+    /// How long after its last heartbeat a process on the PostgreSQL database is taken to be dead: its
+    /// users are announced gone at most this plus ``presenceHeartbeatInterval`` after it died. Keep it
+    /// several intervals long, or a process whose heartbeat is merely late is taken for dead.
+    public var presenceTimeout: Duration = .seconds(5)
 
     /// Creates a configuration.
     public init(

@@ -12,7 +12,7 @@ public import ServiceLifecycle
 public struct ChatService: Service {
     public let configuration: ChatServerConfiguration
     /// Who is connected, and in which rooms.
-    public let hub = Hub()
+    public let hub: Hub
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
     let database: ChatDatabase
@@ -20,6 +20,8 @@ public struct ChatService: Service {
     /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
     /// what the process hears of the others on it, and `store` on it: services the server runs.
     let history: (database: PostgresChatDatabase, listener: PostgresListener, store: PostgresMessageStore)?
+    /// The presence of every process sharing that database: a service too.
+    let presence: PostgresPresence?
     let users: any UserStore
     let identity: any IdentityProvider
     /// The OAuth endpoints, when clients sign in with tokens.
@@ -54,16 +56,28 @@ public struct ChatService: Service {
             let postgres = try PostgresChatDatabase(url: url, logger: self.logger)
             try await postgres.migrateBeforeRunning()
             let listener = PostgresListener(postgres)
+            // The presence service makes the hub: the hub tells it who comes and goes here.
+            let presence = PostgresPresence(
+                postgres,
+                listener: listener,
+                heartbeatInterval: configuration.presenceHeartbeatInterval,
+                timeout: configuration.presenceTimeout
+            )
+            let hub = presence.hub
             let store = PostgresMessageStore(
                 postgres,
                 listener: listener,
                 aroundCallbacks: { FanOutBatch.gathering($0) },
-                deliverElsewhere: { [hub] in hub.deliverFromElsewhere($0) }
+                deliverElsewhere: { hub.deliverFromElsewhere($0) }
             )
             self.history = (postgres, listener, store)
+            self.presence = presence
+            self.hub = hub
             self.store = store
         } else {
             self.history = nil
+            self.presence = nil
+            self.hub = Hub()
             self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
         }
         // Accounts live where the messages do: in PostgreSQL, every process shares them.
@@ -101,9 +115,10 @@ public struct ChatService: Service {
             WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
             Checkpoints(database: database, interval: .seconds(1), logger: logger),
         ]
-        if let history {
-            // First in, so last out: the history outlives every connection that may still send.
-            services.insert(contentsOf: [history.database, history.listener, history.store] as [any Service], at: 0)
+        if let history, let presence {
+            // First in, so last out: the history outlives every connection that may still send, and
+            // the process's presence is deleted once every connection has closed.
+            services.insert(contentsOf: [history.database, history.listener, history.store, presence] as [any Service], at: 0)
         }
         if oauth != nil {
             services.append(AccountWatch(hub: hub, users: users, interval: .milliseconds(250), logger: logger))

@@ -27,11 +27,18 @@ enum MessageQueries {
     /// notifies every process of the ids it adds (see ``PostgresMessageFeed``); the notification goes
     /// out when it commits.
     ///
+    /// A `BEGIN` that fails is tried again, up to `attempts` times in all.
+    ///
     /// When a statement fails (PostgreSQL refuses a text with a NUL character, say), the transaction
     /// has rolled back, and each draft is stored again in a transaction of its own, so that it fails
     /// alone. A failed `COMMIT` is not retried: it may have committed, and a message without a client
     /// id would be stored twice.
-    static func store(_ drafts: [MessageDraft], in database: PostgresChatDatabase, origin: String) async -> StoredBatch {
+    static func store(
+        _ drafts: [MessageDraft],
+        in database: PostgresChatDatabase,
+        origin: String,
+        attempts: Int = 3
+    ) async -> StoredBatch {
         do {
             let (stored, transaction) = try await database.client.withTransaction(logger: database.logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
@@ -54,6 +61,10 @@ enum MessageQueries {
                 batch.isUncertain = batch.isUncertain || alone.isUncertain
             }
             return batch
+        } catch let error as PostgresTransactionError where error.beginError != nil && attempts > 1 {
+            // Nothing began, so nothing can have been stored: a pooled connection that the server
+            // closed (a restart, an administrator's command) fails its BEGIN, and the next one may not.
+            return await store(drafts, in: database, origin: origin, attempts: attempts - 1)
         } catch let error as PostgresTransactionError {
             let failure = error.closureError ?? error.commitError ?? error.beginError ?? error
             return StoredBatch(results: drafts.map { _ in .failure(failure) }, isUncertain: error.commitError != nil)

@@ -80,6 +80,10 @@ public final class PostgresMessageStore: MessageStore, Service {
         self.listener.subscribe("m", feed)
     }
 
+    /// Whether the store knows where this process's feed starts: it commits, and fans out what any
+    /// process commits, from then on (what was committed before is history, read by joins).
+    var isFeeding: Bool { feed.isReady }
+
     /// Works through the queue until the task is cancelled or shutdown begins; what is still queued
     /// then fails with ``MessageStoreStopped``. No commit begins before the listener first listens.
     public func run() async {

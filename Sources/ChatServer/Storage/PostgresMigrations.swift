@@ -76,6 +76,22 @@ enum PostgresMigrations {
                 "CREATE INDEX login_failure_failed_at ON login_failure (failed_at)",
             ]
         ),
+        Migration(
+            name: "v3: presence",
+            statements: [
+                // Each running process, and when it last said so: one that stops saying so is swept
+                // away with its presence (see ``PostgresPresence``).
+                "CREATE TABLE chat_process (id text PRIMARY KEY, heartbeat_at timestamptz NOT NULL)",
+                """
+                CREATE TABLE chat_presence (
+                    process text NOT NULL REFERENCES chat_process (id) ON DELETE CASCADE,
+                    room text NOT NULL,
+                    user_name text NOT NULL,
+                    PRIMARY KEY (process, room, user_name)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// Applies the migrations not yet applied, in one transaction.

@@ -28,7 +28,8 @@ struct PostgresFanOutTests {
                 let stored = try await processes[0].store.messages(in: "general", limit: 1_000).map(\.id)
                 #expect(stored.count == 300)
                 for (index, process) in processes.enumerated() {
-                    #expect(try await process.seen(through: stored.last ?? 0) == stored, "process \(index) saw every message once, in id order")
+                    let seen = try await process.seen(through: stored.last ?? 0)
+                    #expect(seen == stored, "process \(index) saw every message once, in id order: \(Difference(seen: seen, stored: stored))")
                 }
             }
         }
@@ -76,6 +77,19 @@ struct PostgresFanOutTests {
     }
 }
 
+/// How what a process fanned out differs from what was stored, in a few words.
+struct Difference: CustomStringConvertible {
+    let seen: [Int64]
+    let stored: [Int64]
+
+    var description: String {
+        let missing = Set(stored).subtracting(seen).sorted()
+        let doubled = Dictionary(grouping: seen, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        let outOfOrder = zip(seen, seen.dropFirst()).filter { $0.0 >= $0.1 }.map { "\($0.0)→\($0.1)" }
+        return "\(seen.count) seen of \(stored.count); missing \(missing.prefix(20)), doubled \(doubled.prefix(20)), out of order \(outOfOrder.prefix(20))"
+    }
+}
+
 /// A store as one process would run it, and the ids it fanned out: its own commits and the others'.
 private final class FanOutProcess: Sendable {
     let store: PostgresMessageStore
@@ -90,6 +104,8 @@ private final class FanOutProcess: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for process in processes { group.addTask { await process.store.run() } }
             defer { group.cancelAll() }
+            // A process fans out what is committed once it listens; before, it is history.
+            while !processes.allSatisfy(\.store.isFeeding) { try await Task.sleep(for: .milliseconds(10)) }
             try await body()
         }
     }
