@@ -86,7 +86,8 @@ struct Difference: CustomStringConvertible {
         let missing = Set(stored).subtracting(seen).sorted()
         let doubled = Dictionary(grouping: seen, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         let outOfOrder = zip(seen, seen.dropFirst()).filter { $0.0 >= $0.1 }.map { "\($0.0)→\($0.1)" }
-        return "\(seen.count) seen of \(stored.count); missing \(missing.prefix(20)), doubled \(doubled.prefix(20)), out of order \(outOfOrder.prefix(20))"
+        return "\(seen.count) seen of \(stored.count); missing \(missing.prefix(20)), doubled \(doubled.prefix(20)), "
+            + "out of order \(outOfOrder.prefix(20))"
     }
 }
 
