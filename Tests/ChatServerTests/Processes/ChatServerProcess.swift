@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A `chat-server` process of its own, as an operator runs it: the built executable, on a port it
+/// chooses, logging to a file; stopped with SIGTERM, or killed with SIGKILL as a crash would.
+final class ChatServerProcess: Sendable {
+    let pid: pid_t
+    let port: Int
+    let logPath: String
+
+    /// Where the package's executables are: beside the test bundle this runs in.
+    private static let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+
+    /// Starts `chat-server` with `arguments` (besides a port and a SQLite file of its own) and waits
+    /// until it listens.
+    init(arguments: [String]) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chat-process-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        logPath = "\(folder)/server.log"
+        let executable = Self.binaries.appendingPathComponent("chat-server").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw NotBuilt(folder: Self.binaries.path) }
+        pid = try Self.spawn(executable, arguments + ["--port", "0", "--db", "\(folder)/chat.sqlite"], output: logPath)
+        let deadline = ContinuousClock.now + .seconds(30)
+        var port: Int?
+        while port == nil, ContinuousClock.now < deadline {
+            port = Self.listeningPort(in: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+            if port == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        guard let port else {
+            kill(pid, SIGKILL)
+            _ = Self.wait(for: pid)
+            throw DidNotStart(log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+        }
+        self.port = port
+    }
+
+    /// Kills the process at once, as a crash or `kill -9` would: no goodbye to anyone.
+    func kill9() {
+        kill(pid, SIGKILL)
+        _ = Self.wait(for: pid)
+    }
+
+    /// Asks the process to stop, as an operator does, and waits until it has.
+    ///
+    /// - Returns: its exit status.
+    @discardableResult
+    func terminate() -> Int32 {
+        kill(pid, SIGTERM)
+        return Self.wait(for: pid)
+    }
+
+    /// Runs `body` with `count` processes started with `arguments`, then stops those still running.
+    static func with<Value: Sendable>(
+        _ count: Int,
+        arguments: [String],
+        _ body: ([ChatServerProcess]) async throws -> Value
+    ) async throws -> Value {
+        var processes: [ChatServerProcess] = []
+        defer { for process in processes where kill(process.pid, 0) == 0 { process.terminate() } }
+        for _ in 0..<count { processes.append(try await ChatServerProcess(arguments: arguments)) }
+        return try await body(processes)
+    }
+
+    private static func listeningPort(in log: String) -> Int? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("listening on") }),
+            let port = line.split(separator: ":").last
+        else { return nil }
+        return Int(port.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// Starts a program with its output in a file. Foundation's `Process` is not used: it left
+    /// children unreaped in the test process (see ``TemporaryPostgres``).
+    private static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw TemporaryPostgres.SpawnFailed(executable: executable, code: spawned) }
+        return pid
+    }
+
+    private static func wait(for pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    struct NotBuilt: Error, CustomStringConvertible {
+        let folder: String
+        var description: String { "chat-server is not built in \(folder): swift test builds every product, swift build --build-tests too" }
+    }
+
+    struct DidNotStart: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "chat-server did not listen within 30 seconds; its log:\n\(log)" }
+    }
+}
