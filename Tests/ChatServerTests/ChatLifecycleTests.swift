@@ -78,4 +78,23 @@ struct ChatLifecycleTests {
             #expect(await eventually { live.service.hub.connectionCount == 0 })
         }
     }
+
+    @Test("Once shutdown begins, a new handshake gets 503 with Retry-After, so that a load balancer sends it to another process")
+    func shutdownRefusesNewHandshakes() async throws {
+        try await withChatServer(.testing { $0.shutdownTimeout = .seconds(5) }) { live in
+            let (silentRequest, lateRequest) = (
+                HandshakeRequest().with { $0.path = "/ws?name=silent" }.text, HandshakeRequest().with { $0.path = "/ws?name=late" }.text
+            )
+            // A client that never answers the close keeps the drain, and the window, open.
+            let silent = Task { try await RawHTTP.openThenVanish(silentRequest, port: live.port, sending: [], for: .seconds(3)) }
+            #expect(await eventually { live.service.hub.connectionCount == 1 })
+            let shuttingDown = Task { await live.shutDown() }
+            #expect(await eventually { live.service.hub.isShuttingDown })
+            let late = try await RawHTTP.exchange(lateRequest, port: live.port)
+            #expect(late.status == 503)
+            #expect(late.value("Retry-After") == "1")
+            await shuttingDown.value
+            _ = await silent.result
+        }
+    }
 }

@@ -32,6 +32,10 @@ struct ChatHandshake: Sendable {
         case .failure(let refusal): return .refuse(refusal)
         case .success(let identity): client = identity
         }
+        if hub.isShuttingDown {
+            let reason = "The server is shutting down; connect again (behind a load balancer, another server answers)."
+            return .refuse(HandshakeRefusal(status: .serviceUnavailable, reason: reason, headers: [.retryAfter: "1"]))
+        }
         // Counted, not reserved: a burst of handshakes may overshoot the limit by the few in flight.
         if hub.connectionCount >= maxConnections {
             let reason = "The server is at its limit of \(maxConnections) connections; try again shortly."

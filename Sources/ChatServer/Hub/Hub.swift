@@ -28,6 +28,9 @@ public final class Hub: Sendable {
 
     private struct State {
         var members: [ConnectionID: Member] = [:]
+        /// Why every connection was closed, once the server began shutting down: a connection
+        /// registered afterwards is closed the same way at once.
+        var shutdown: (code: WebSocketErrorCode, reason: String)?
         /// Each room's members with their outboxes, so that a broadcast looks up no one.
         var rooms: [String: [ConnectionID: Outbox]] = [:]
         /// Each user's connections: a direct message, a presence check or closing a user's
@@ -79,14 +82,20 @@ public final class Hub: Sendable {
 
     /// Registers a connection; it is in no room yet.
     func connect(user: String, outbox: Outbox) -> ConnectionID {
-        state.withLockedValue { state in
+        let (id, shutdown) = state.withLockedValue { state in
             let id = ConnectionID(value: state.nextID)
             state.nextID += 1
             state.members[id] = Member(user: user, outbox: outbox)
             state.connectionsOfUser[user, default: []].insert(id)
-            return id
+            return (id, state.shutdown)
         }
+        // A handshake accepted just before shutdown began: this connection goes the way of the others.
+        if let shutdown { outbox.close(shutdown.code, reason: shutdown.reason) }
+        return id
     }
+
+    /// Whether the server has begun shutting down: new handshakes are refused from then on.
+    public var isShuttingDown: Bool { state.withLockedValue { $0.shutdown != nil } }
 
     /// Removes a connection from every room and from the registry, telling each room its user left
     /// when this was the user's last connection there.
@@ -230,9 +239,14 @@ public final class Hub: Sendable {
         }
     }
 
-    /// Closes every connection with the same code and reason, after what is queued for it.
-    func closeAll(_ code: WebSocketErrorCode, reason: String) {
-        for outbox in state.withLockedValue({ $0.members.values.map(\.outbox) }) {
+    /// Closes every connection with the same code and reason, after what is queued for it, and
+    /// every connection registered from now on.
+    func shutDown(_ code: WebSocketErrorCode, reason: String) {
+        let outboxes = state.withLockedValue { state in
+            state.shutdown = (code, reason)
+            return state.members.values.map(\.outbox)
+        }
+        for outbox in outboxes {
             outbox.close(code, reason: reason)
         }
     }
