@@ -199,8 +199,8 @@ struct ChatConversationTests {
                     _ = try await alice.next("joined")
                     alice.send(#"{"type":"send","room":"general","text":"before the backup"}"#)
                     _ = try await alice.next("message")
-                    try live.service.database.backup(to: copy)
-                    #expect(throws: ChatDatabaseError.backupExists(copy)) { try live.service.database.backup(to: copy) }
+                    try #require(live.service.database).backup(to: copy)
+                    #expect(throws: ChatDatabaseError.backupExists(copy)) { try #require(live.service.database).backup(to: copy) }
                     alice.send(#"{"type":"send","room":"general","text":"after the backup"}"#)
                     _ = try await alice.next("message")
                 }

@@ -116,7 +116,7 @@ struct ChatErrorTests {
                     alice.send(#"{"type":"join","room":"general"}"#)
                     _ = try await alice.next("joined")
                     _ = try await bob.next("presence")
-                    try live.service.database.close()
+                    try #require(live.service.database).close()
                     alice.send(#"{"type":"send","room":"general","text":"this write fails"}"#)
                     try await alice.waitUntilClosed()
                 }

@@ -10,7 +10,7 @@ extension ChatService {
     @Sendable func health() async -> (isHealthy: Bool, report: String) {
         let name = configuration.productName
         guard let history else {
-            return await database.isHealthy() ? (true, "\(name): ok\n") : (false, "\(name): database unavailable\n")
+            return await database?.isHealthy() == true ? (true, "\(name): ok\n") : (false, "\(name): database unavailable\n")
         }
         let isDatabaseHealthy = await history.database.isHealthy()
         let isListening = history.listener.isListening

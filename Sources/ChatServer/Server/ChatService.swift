@@ -15,7 +15,8 @@ public struct ChatService: Service {
     public let hub: Hub
     /// What the server counts, as served at `/metrics`.
     public let metrics = ChatMetrics()
-    let database: ChatDatabase
+    /// The SQLite file, unless the server runs on PostgreSQL.
+    let database: ChatDatabase?
     let store: any MessageStore
     /// The PostgreSQL database that holds the messages instead of `database`, when one is configured,
     /// what the process hears of the others on it, and `store` on it: services the server runs.
@@ -50,7 +51,9 @@ public struct ChatService: Service {
                 logger.logLevel = configuration.logLevel
                 return logger
             }()
-        self.database = try ChatDatabase(path: configuration.databasePath)
+        // Accounts live where the messages do: in PostgreSQL, every process shares them.
+        let refreshTokens: any RefreshTokenStore
+        let throttle: any LoginThrottle
         // A group commit's fan-outs wake each event loop once, so its messages leave in shared writes.
         if let url = configuration.historyDatabaseURL, configuration.keepsHistory {
             let postgres = try PostgresChatDatabase(url: url, logger: self.logger)
@@ -74,20 +77,18 @@ public struct ChatService: Service {
             self.presence = presence
             self.hub = hub
             self.store = store
+            self.database = nil
+            (users, refreshTokens, throttle) = (PostgresUserStore(postgres), PostgresRefreshTokenStore(postgres), PostgresLoginThrottle(postgres))
         } else {
+            let database = try ChatDatabase(path: configuration.databasePath)
             self.history = nil
             self.presence = nil
             self.hub = Hub()
             self.store = SQLiteMessageStore(database, keepsHistory: configuration.keepsHistory) { FanOutBatch.gathering($0) }
-        }
-        // Accounts live where the messages do: in PostgreSQL, every process shares them.
-        let refreshTokens: any RefreshTokenStore
-        let throttle: any LoginThrottle
-        if let postgres = history?.database {
-            (users, refreshTokens, throttle) = (PostgresUserStore(postgres), PostgresRefreshTokenStore(postgres), PostgresLoginThrottle(postgres))
-        } else {
+            self.database = database
             (users, refreshTokens, throttle) = (SQLiteUserStore(database), SQLiteRefreshTokenStore(database), InMemoryLoginThrottle())
         }
+
         switch configuration.authentication.mode {
         case .anonymous:
             identity = QueryNameIdentity()
@@ -113,8 +114,10 @@ public struct ChatService: Service {
         var services: [any Service] = [
             try makeApplication(),
             WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
-            Checkpoints(database: database, interval: .seconds(1), logger: logger),
         ]
+        if let database {
+            services.append(Checkpoints(database: database, interval: .seconds(1), logger: logger))
+        }
         if let history, let presence {
             // First in, so last out: the history outlives every connection that may still send, and
             // the process's presence is deleted once every connection has closed.
@@ -129,7 +132,7 @@ public struct ChatService: Service {
         } onGracefulShutdown: {
             Task { await group.triggerGracefulShutdown() }
         }
-        try database.close()
+        try database?.close()
         logger.info("Stopped; the database is closed")
     }
 }

@@ -10,12 +10,15 @@ public final class PostgresChatDatabase: Service, Sendable {
     let client: PostgresClient
     let logger: Logger
     private let configuration: PostgresClient.Configuration
+    private let started: AsyncStream<Never>
+    private let start: AsyncStream<Never>.Continuation
 
     /// A pool of connections to the database that `configuration` names.
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "chat-server.postgres")) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.configuration = configuration
+        (started, start) = AsyncStream.makeStream()
     }
 
     /// A pool of connections to the database at `url` (`postgres://user:password@host:port/database`).
@@ -27,7 +30,16 @@ public final class PostgresChatDatabase: Service, Sendable {
 
     /// Keeps the pool's connections until the task is cancelled.
     public func run() async {
+        start.finish()
         await client.run()
+    }
+
+    /// Returns once ``run()`` has begun: services that start beside the pool wait for it, rather than
+    /// ask it for a connection first (the pool would wait too, but warn).
+    func whenRunning() async {
+        for await _ in started {}
+        // `run()` starts the pool right after the signal; this lets it.
+        await Task.yield()
     }
 
     /// Brings the schema up to date; several processes that start together migrate it once.
@@ -41,11 +53,12 @@ public final class PostgresChatDatabase: Service, Sendable {
     /// must migrate before it starts its services, among which this database's pool runs (a pool runs
     /// only once).
     public func migrateBeforeRunning() async throws {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let migrating = PostgresChatDatabase(configuration: configuration, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            group.addTask { await migrating.run() }
             defer { group.cancelAll() }
-            try await PostgresMigrations.migrate(client, logger: logger)
+            await migrating.whenRunning()
+            try await migrating.migrate()
         }
     }
 

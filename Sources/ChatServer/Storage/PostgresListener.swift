@@ -51,6 +51,7 @@ public final class PostgresListener: Service, Sendable {
     /// Listens until the task is cancelled or shutdown begins, connecting again whenever the
     /// connection is lost.
     public func run() async {
+        await database.whenRunning()
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await self.listenOnce() }

@@ -59,6 +59,7 @@ public final class PostgresPresence: Service, PostgresNotificationSubscriber {
     /// Registers the process and writes its presence until shutdown, then deletes its rows; when the
     /// task is cancelled instead, it leaves them to be swept, like a process that died.
     public func run() async {
+        await database.whenRunning()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.askForHeartbeats() }
             var written = Written()

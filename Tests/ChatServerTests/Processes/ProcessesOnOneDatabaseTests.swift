@@ -22,6 +22,17 @@ struct ProcessesOnOneDatabaseTests {
     func threeProcessesOneRoom() async throws {
         try await TemporaryPostgres.withDatabase { _, url in
             try await ChatServerProcess.with(3, arguments: Self.arguments(url)) { servers in
+                for server in servers {
+                    // A process listens a moment after it serves HTTP; until then it says so, with 503.
+                    var health = try await RawHTTP.exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: server.port)
+                    for _ in 0..<100 where health.status != 200 {
+                        #expect(health.body == "chat-server: not hearing the other processes\npostgresql: answering\nlistener: reconnecting\n")
+                        try await Task.sleep(for: .milliseconds(50))
+                        health = try await RawHTTP.exchange("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", port: server.port)
+                    }
+                    #expect(health.status == 200)
+                    #expect(health.body == "chat-server: ok\npostgresql: answering\nlistener: listening\n")
+                }
                 let perClient = 30
                 let views = try await withThrowingTaskGroup(of: RoomView.self) { group in
                     for (index, server) in servers.enumerated() {
