@@ -31,6 +31,7 @@ public struct ServerTemplate: Sendable {
         Part("Tests/TestSupport"),
         Part("Tests/WSClientTests"),
         Part("Tests/Proxy/run"),
+        Part("Tests/Cluster/run"),
         Part("Tests/Postgres"),
         Part("docs/server.md"),
         Part("docs/protocol.md"),
