@@ -13,7 +13,7 @@ let productName = "chat-server"
 struct ChatServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: productName,
-        abstract: "A chat server: rooms, history in SQLite, and presence over WebSockets (protocol chat.v1).",
+        abstract: "A chat server: rooms, history (SQLite, or PostgreSQL for several processes) and presence over WebSockets (protocol chat.v1).",
         subcommands: [ServeCommand.self, UsersCommand.self, BackupCommand.self, EchoCommand.self],
         defaultSubcommand: ServeCommand.self
     )
