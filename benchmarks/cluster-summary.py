@@ -151,14 +151,14 @@ flat = [
     ("flat1", "1 sender, 1 receiver"),
     ("flat4x1", "4 senders, 1 receiver"),
 ]
-results = [(name, title, c, broadcast(name, c)) for name, title in flat for c in ("cross", "same")]
+results = [(name, title, c, broadcast(name, c)) for name, title in flat for c in ("cross", "split", "same")]
 results = [r for r in results if r[3]]
 if results:
     print("### As fast as possible (--rate 0)\n")
     print("| room | case | messages/s | deliveries/s | messages per writing transaction | CPU % of a core: A / B / nginx / PostgreSQL | CPU µs per message: A / B / PostgreSQL | p99 ms | lost |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, title, c, r in results:
-        case = "senders on A, receivers on B" if c == "cross" else "all on B"
+        case = {"cross": "senders on A, receivers on B", "split": "2 senders on A, the rest on B"}.get(c, "all on B")
         print(f"| {title} | {case} | {n(r['msgs'])} | {n(r['dels'])} | {n(r['per_write'], 1)} | "
               f"{n(r['a_pct'])} / {n(r['b_pct'])} / {n(r['nginx_pct'])} / {n(r['pg_pct'])} | "
               f"{n(r['a_us_msg'], 1)} / {n(r['b_us_msg'], 1)} / {n(r['pg_us_msg'], 1)} | {n(r['p99'])} | {n(r['lost'])} |")
