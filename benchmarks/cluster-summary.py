@@ -3,6 +3,7 @@
 import collections
 import json
 import os
+import re
 import sys
 
 out = sys.argv[1]
@@ -62,7 +63,7 @@ def waits(name):
     c = collections.Counter()
     total = 0
     for line in open(path):
-        line = line.strip()
+        line = re.sub(r" \[\d+ \d+\]$", "", line.strip())
         if not line:
             continue
         parts = line.split(" ")
@@ -107,6 +108,7 @@ def broadcast(name, case):
         "b_pct": x["cpu_b_ns"] / 1e7 / wall,
         "nginx_pct": x["cpu_nginx_ns"] / 1e7 / wall,
         "pg_pct": x["cpu_pg_ns"] / 1e7 / wall,
+        "all_us_del": (x["cpu_a_ns"] + x["cpu_b_ns"] + x["cpu_nginx_ns"] + x["cpu_pg_ns"]) / 1e3 / bc["delivered"],
         "gen_pct": bc.get("generator_cpu_pct"),
         "machine_pct": bc.get("machine_cpu_pct_of_all_cores"),
         "writes": x.get("writes"),
@@ -127,6 +129,7 @@ rows = [
     ("A: CPU µs per message", lambda r: n(r["a_us_msg"], 1)),
     ("nginx: CPU µs per delivery", lambda r: n(r["nginx_us_del"], 2)),
     ("PostgreSQL: CPU µs per message", lambda r: n(r["pg_us_msg"], 1)),
+    ("A, B, nginx and PostgreSQL: CPU µs per delivery", lambda r: n(r["all_us_del"], 1)),
     ("CPU % of a core: A / B / nginx / PostgreSQL", lambda r: f"{n(r['a_pct'])} / {n(r['b_pct'])} / {n(r['nginx_pct'])} / {n(r['pg_pct'])}"),
     ("generator CPU %, machine busy %", lambda r: f"{n(r['gen_pct'])}, {n(r['machine_pct'])}"),
     ("messages per writing transaction", lambda r: n(r["per_write"], 2)),
