@@ -49,7 +49,7 @@ if a and b and x:
     kb = (x["rss_b_kb"] - x["rss_b0_kb"]) / max(ob, 1)
     kn = (x["rss_nginx_kb"] - x["rss_nginx0_kb"]) / max(oa + ob, 1)
     print(f"| RSS per connection, KiB | {n(ka, 2)} | {n(kb, 2)} | {n(kn, 2)} |")
-    ga, gb = a["connect"].get("server_rss_kb_per_conn"), b["connect"].get("server_rss_kb_per_conn")
+    ga, gb = a.get("hold", {}).get("server_rss_kb_per_conn"), b.get("hold", {}).get("server_rss_kb_per_conn")
     print(f"| RSS per connection, KiB (gobench's own) | {n(ga, 2)} | {n(gb, 2)} | |")
     ha, hb = a["connect"]["handshake_latency"]["p99_ms"], b["connect"]["handshake_latency"]["p99_ms"]
     print(f"| handshake p99, ms | {n(ha)} | {n(hb)} | |")
