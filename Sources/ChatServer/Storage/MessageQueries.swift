@@ -7,7 +7,7 @@ enum MessageQueries {
     typealias Appended = MessageStore.Appended
 
     /// The columns of a message, in the order ``message(_:)`` decodes them.
-    private static let columns = "id, room, recipient, sender, text, created_at, client_id"
+    static let columns = "id, room, recipient, sender, text, created_at, client_id"
 
     // MARK: Storing
 
@@ -43,8 +43,7 @@ enum MessageQueries {
             let (stored, transaction) = try await database.client.withTransaction(logger: database.logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                 let after = try await lastID(on: connection, logger: database.logger)
-                var stored: [Appended] = []
-                for draft in drafts { stored.append(try await store(draft, on: connection, logger: database.logger)) }
+                let stored = try await insert(drafts, on: connection, logger: database.logger)
                 let added = stored.filter(\.isNew).map(\.message.id)
                 guard let through = added.max() else { return (stored, nil as CommittedTransaction?) }
                 let transaction = CommittedTransaction(after: after, through: through, drafts: 0..<drafts.count)
@@ -84,27 +83,6 @@ enum MessageQueries {
     /// The last id committed, or 0.
     static func lastID(in database: PostgresChatDatabase) async throws -> Int64 {
         try await database.client.withConnection { connection in try await lastID(on: connection, logger: database.logger) }
-    }
-
-    /// Stores one draft, or finds the message its sender already stored with the same client id.
-    private static func store(_ draft: MessageDraft, on connection: PostgresConnection, logger: Logger) async throws -> Appended {
-        let inserted = try await connection.query(
-            """
-            INSERT INTO message (room, recipient, sender, text, created_at, client_id)
-            VALUES (\(draft.room), \(draft.to), \(draft.from), \(draft.text), \(now()), \(draft.clientID))
-            ON CONFLICT (sender, client_id) DO NOTHING
-            RETURNING \(unescaped: columns)
-            """,
-            logger: logger
-        )
-        if let message = try await first(of: inserted) { return (message, true) }
-        // Only a (sender, client_id) clash inserts nothing, so the draft has a client id.
-        let stored = try await connection.query(
-            "SELECT \(unescaped: columns) FROM message WHERE sender = \(draft.from) AND client_id = \(draft.clientID)",
-            logger: logger
-        )
-        guard let message = try await first(of: stored) else { throw MessageNotFound() }
-        return (message, false)
     }
 
     // MARK: Reading
@@ -178,11 +156,10 @@ enum MessageQueries {
         return messages
     }
 
-    private static func first(of rows: PostgresRowSequence) async throws -> ChatMessage? {
-        var found: ChatMessage?
-        // The whole sequence is read, so the connection is free for the next statement.
-        for try await row in rows where found == nil { found = try message(row) }
-        return found
+    static func all(_ rows: PostgresRowSequence) async throws -> [ChatMessage] {
+        var messages: [ChatMessage] = []
+        for try await row in rows { messages.append(try message(row)) }
+        return messages
     }
 
     private static func message(_ row: PostgresRow) throws -> ChatMessage {
@@ -194,7 +171,7 @@ enum MessageQueries {
 
     /// Now, to the millisecond, as the SQLite store keeps it: the same message reads back the same
     /// from either store.
-    private static func now() -> Date {
+    static func now() -> Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 }
