@@ -37,7 +37,7 @@ extension MessageQueries {
         var results: [Appended?] = []
         var next = 0
         for draft in drafts {
-            if next < inserted.count, inserted[next].from == draft.from, inserted[next].clientID == draft.clientID, inserted[next].text == draft.text {
+            if next < inserted.count, inserted[next].isStored(from: draft) {
                 results.append((inserted[next], true))
                 next += 1
             } else {
@@ -66,5 +66,12 @@ extension MessageQueries {
     private struct Key: Hashable {
         let sender: String
         let clientID: String
+    }
+}
+
+extension ChatMessage {
+    /// Whether this is the message stored from `draft` (a room's or a direct one, from one sender).
+    fileprivate func isStored(from draft: MessageDraft) -> Bool {
+        from == draft.from && clientID == draft.clientID && text == draft.text && room == draft.room && to == draft.to
     }
 }
