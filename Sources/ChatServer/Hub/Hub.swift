@@ -113,9 +113,12 @@ public final class Hub: Sendable {
 
     /// Adds a connection to a room.
     ///
+    /// - Parameter answer: runs with the room's members as the connection joins, before anything
+    ///   else can be queued for it as a member: the answer to its join comes before the room's
+    ///   presence events and messages.
     /// - Returns: the room's members afterwards; the others are told when the user is new to the room.
     @discardableResult
-    func join(_ id: ConnectionID, room: String) -> [String] {
+    func join(_ id: ConnectionID, room: String, answer: (_ members: [String]) -> Void = { _ in }) -> [String] {
         let (user, members, others) = state.withLockedValue { state -> (String?, [String], [Outbox]) in
             guard let user = state.members[id]?.user else { return (nil, [], []) }
             let isNew = !state.isPresent(user, in: room)
@@ -123,7 +126,9 @@ public final class Hub: Sendable {
             if let presenceObserver, !state.isPresentHere(user, in: room) { presenceObserver.presenceBegan(Presence(room: room, user: user)) }
             state.rooms[room, default: [:]][id] = state.members[id]?.outbox
             state.members[id]?.rooms.insert(room)
-            return (user, state.users(in: room), others)
+            let members = state.users(in: room)
+            answer(members)
+            return (user, members, others)
         }
         if let user {
             fanOut(.presence(room: room, user: user, event: .joined), to: others)

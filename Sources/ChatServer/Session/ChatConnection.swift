@@ -127,8 +127,9 @@ final class ChatConnection: ConnectionSession {
         case .join(let room, let since, let limit, let ref):
             run {
                 try await store.recentMessages(in: room, since: since, limit: limit) { messages in
-                    let members = hub.join(id, room: room)
-                    outbox.send(.joined(room: room, members: members, messages: messages, ref: ref))
+                    hub.join(id, room: room) { members in
+                        outbox.send(.joined(room: room, members: members, messages: messages, ref: ref))
+                    }
                 }
                 return .joined(room: room)
             }
