@@ -16,21 +16,13 @@ public enum PostgresBackup {
     public static func write(_ url: String, to path: String) throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw ChatDatabaseError.backupExists(path) }
         guard let pgDump = program("pg_dump") else { throw ChatDatabaseError.backupToolMissing }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: pgDump)
-        process.arguments = ["--format=custom", "--file=\(path)"]
         // The address travels in the environment, where `ps` shows no password.
-        process.environment = ProcessInfo.processInfo.environment.merging(try PostgresURL.libpqEnvironment(from: url)) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let said = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let environment = ProcessInfo.processInfo.environment.merging(try PostgresURL.libpqEnvironment(from: url)) { $1 }
+        let (status, said) = try ChildProcess.run(pgDump, ["--format=custom", "--file=\(path)"], environment: environment)
+        guard status == 0 else {
             try? FileManager.default.removeItem(atPath: path)
-            let words = String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ChatDatabaseError.backupFailed(words.isEmpty ? "pg_dump exited with status \(process.terminationStatus)" : words)
+            let words = said.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw ChatDatabaseError.backupFailed(words.isEmpty ? "pg_dump exited with status \(status)" : words)
         }
     }
 

@@ -67,12 +67,6 @@ struct PostgresAccountsTests {
 
     /// Runs a program to its end, its output discarded, and returns its exit status.
     static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.run(program, arguments, environment: ProcessInfo.processInfo.environment).status
     }
 }
