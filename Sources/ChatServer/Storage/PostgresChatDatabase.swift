@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceLifecycle
 
@@ -10,15 +11,14 @@ public final class PostgresChatDatabase: Service, Sendable {
     let client: PostgresClient
     let logger: Logger
     private let configuration: PostgresClient.Configuration
-    private let started: AsyncStream<Never>
-    private let start: AsyncStream<Never>.Continuation
+    /// Whether ``run()`` has begun, and who waits for it.
+    private let started = NIOLockedValueBox<(isRunning: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// A pool of connections to the database that `configuration` names.
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "chat-server.postgres")) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
         self.configuration = configuration
-        (started, start) = AsyncStream.makeStream()
     }
 
     /// A pool of connections to the database at `url` (`postgres://user:password@host:port/database`).
@@ -30,15 +30,26 @@ public final class PostgresChatDatabase: Service, Sendable {
 
     /// Keeps the pool's connections until the task is cancelled.
     public func run() async {
-        start.finish()
+        let waiting = started.withLockedValue { started in
+            started.isRunning = true
+            defer { started.waiting = [] }
+            return started.waiting
+        }
+        for continuation in waiting { continuation.resume() }
         await client.run()
     }
 
     /// Returns once ``run()`` has begun: services that start beside the pool wait for it, rather than
     /// ask it for a connection first (the pool would wait too, but warn).
     func whenRunning() async {
-        for await _ in started {}
-        // `run()` starts the pool right after the signal; this lets it.
+        await withCheckedContinuation { continuation in
+            let isRunning = started.withLockedValue { started in
+                if !started.isRunning { started.waiting.append(continuation) }
+                return started.isRunning
+            }
+            if isRunning { continuation.resume() }
+        }
+        // `run()` starts the pool right after it lets the waiters go; this lets it.
         await Task.yield()
     }
 
