@@ -53,12 +53,17 @@ struct ChatLifecycleTests {
             try await withChatClient(port: live.port, name: "bob") { bob in
                 bob.send(#"{"type":"join","room":"general"}"#)
                 _ = try await bob.next("joined")
-                let handshake = HandshakeRequest().with { $0.path = "/ws?name=dropper" }
-                try await RawHTTP.openThenVanish(handshake.text, port: live.port, sending: [#"{"type":"join","room":"general"}"#], for: .zero)
-                let joined = try await bob.next("presence")
+                let handshake = HandshakeRequest().with { $0.path = "/ws?name=dropper" }.text
+                // Connected long enough for its join to be served (dropped at once, the join could
+                // lose the race with the drop on a busy machine), then gone without a close frame.
+                let dropper = Task {
+                    try await RawHTTP.openThenVanish(handshake, port: live.port, sending: [#"{"type":"join","room":"general"}"#], for: .seconds(3))
+                }
+                let joined = try await bob.next("presence", timeout: .seconds(10))
                 #expect(joined.user == "dropper" && joined.event == "joined")
-                let left = try await bob.next("presence")
+                let left = try await bob.next("presence", timeout: .seconds(10))
                 #expect(left.user == "dropper" && left.event == "left")
+                try await dropper.value
                 #expect(await eventually { live.service.hub.connectionCount == 1 })
             }
         }

@@ -47,7 +47,12 @@ struct ProcessesOnOneDatabaseTests {
                                 }
                                 // Every message of all three, and everyone's arrival, however they interleave.
                                 while view.messages.count < 3 * perClient || view.present.count < 3 {
-                                    view.record(try await client.next(timeout: .seconds(20)))
+                                    do {
+                                        view.record(try await client.next(timeout: .seconds(20)))
+                                    } catch {
+                                        Issue.record("\(view.name) saw \(view.messages.count) messages and knows \(view.present.sorted())")
+                                        throw error
+                                    }
                                 }
                                 return view
                             }.value
@@ -134,7 +139,10 @@ private struct RoomView: Sendable {
 
     mutating func record(_ received: Received) {
         switch received.type {
-        case "joined": present.formUnion(received.members ?? [])
+        // What was said before the join comes in its answer; what follows, live.
+        case "joined":
+            present.formUnion(received.members ?? [])
+            messages += received.messages ?? []
         case "message": messages.append(received)
         case "presence" where received.event == "joined": present.insert(received.user ?? "")
         default: break
