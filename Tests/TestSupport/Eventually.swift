@@ -7,3 +7,13 @@ public func eventually(timeout: Duration = .seconds(5), _ condition: () throws -
     }
     return true
 }
+
+/// Waits until `condition` holds, for state that only an asynchronous question can tell.
+public func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+}

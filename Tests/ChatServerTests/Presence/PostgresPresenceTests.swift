@@ -18,7 +18,7 @@ struct PostgresPresenceTests {
             let hub = presence.hub
             let bob = presenceOutbox()
             hub.join(hub.connect(user: "bob", outbox: bob), room: "general")
-            _ = try TemporaryPostgres.psql(
+            _ = try await TemporaryPostgres.psql(
                 url,
                 """
                 INSERT INTO chat_process VALUES ('other', now());
@@ -29,7 +29,7 @@ struct PostgresPresenceTests {
             #expect(try presenceHeard(bob) == ["joined zed"])
             #expect(hub.join(hub.connect(user: "carol", outbox: presenceOutbox()), room: "general") == ["bob", "carol", "zed"])
 
-            _ = try TemporaryPostgres.psql(url, "DELETE FROM chat_presence WHERE room = 'general'")
+            _ = try await TemporaryPostgres.psql(url, "DELETE FROM chat_presence WHERE room = 'general'")
             await presence.listening()
             #expect(try presenceHeard(bob) == ["joined carol", "left zed"])
         }
@@ -49,11 +49,11 @@ struct PostgresPresenceTests {
                 hub.join(hub.connect(user: "alice", outbox: presenceOutbox()), room: "general")
                 let written = "SELECT process || ' ' || room || ' ' || user_name FROM chat_presence"
                 let expected = ["\(presence.process) general alice"]
-                #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, written) == expected })
+                #expect(try await eventually(timeout: .seconds(10)) { try await TemporaryPostgres.psql(url, written) == expected })
                 // As another process sweeps one it takes to be dead: its presence goes with its row.
-                let swept = try TemporaryPostgres.psql(url, "WITH swept AS (DELETE FROM chat_process RETURNING id) SELECT * FROM swept")
+                let swept = try await TemporaryPostgres.psql(url, "WITH swept AS (DELETE FROM chat_process RETURNING id) SELECT * FROM swept")
                 #expect(swept == [presence.process])
-                #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, written) == expected })
+                #expect(try await eventually(timeout: .seconds(10)) { try await TemporaryPostgres.psql(url, written) == expected })
             }
         }
     }

@@ -96,7 +96,9 @@ struct PresenceAcrossProcessesTests {
 
                                         alice.send(#"{"type":"leave","room":"general"}"#)
                                         let rowsOfA = "SELECT count(*) FROM chat_presence WHERE user_name = 'alice'"
-                                        #expect(try await eventually(timeout: .seconds(10)) { try TemporaryPostgres.psql(url, rowsOfA) == ["1"] })
+                                        #expect(
+                                            try await eventually(timeout: .seconds(10)) { try await TemporaryPostgres.psql(url, rowsOfA) == ["1"] }
+                                        )
                                         dave.send(#"{"type":"leave","room":"general"}"#)
                                         #expect(try await bob.nextPresence() == "left dave", "alice is still in the room on C")
                                         alicesPhone.send(#"{"type":"leave","room":"general"}"#)
@@ -124,7 +126,7 @@ struct PresenceAcrossProcessesTests {
                             #expect(try await bob.nextPresence() == "joined alice")
 
                             let process = try #require(a.service.presence?.process)
-                            _ = try TemporaryPostgres.psql(
+                            _ = try await TemporaryPostgres.psql(
                                 url,
                                 "UPDATE chat_process SET heartbeat_at = now() - interval '1 hour' WHERE id = '\(process)'"
                             )
@@ -132,7 +134,7 @@ struct PresenceAcrossProcessesTests {
                             try await withChatClient(port: b.port, name: "carol") { carol async throws in
                                 #expect(try await carol.join("general") == JoinSeen(members: ["bob", "carol"]))
                             }
-                            #expect(try TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_presence WHERE process = '\(process)'") == ["0"])
+                            #expect(try await TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_presence WHERE process = '\(process)'") == ["0"])
                         }
                     }
                 }
@@ -150,7 +152,7 @@ struct PresenceAcrossProcessesTests {
                         try await withChatClient(port: a.port, name: "carol") { carol in
                             _ = try await carol.join("general")
                             #expect(try await bob.nextPresence() == "joined carol", "B listens")
-                            let cut = try TemporaryPostgres.psql(
+                            let cut = try await TemporaryPostgres.psql(
                                 url,
                                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
                             )
@@ -185,8 +187,8 @@ struct PresenceAcrossProcessesTests {
                     }
                     #expect(try await bob.nextPresence() == "left alice")
                     // B would sweep A only a minute after its last heartbeat.
-                    #expect(try TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_process WHERE id = '\(process)'") == ["0"])
-                    #expect(try TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_presence") == ["1"], "bob's row alone")
+                    #expect(try await TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_process WHERE id = '\(process)'") == ["0"])
+                    #expect(try await TemporaryPostgres.psql(url, "SELECT count(*) FROM chat_presence") == ["1"], "bob's row alone")
                 }
             }
         }

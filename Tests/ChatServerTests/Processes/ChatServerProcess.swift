@@ -39,18 +39,22 @@ final class ChatServerProcess: Sendable {
     }
 
     /// Kills the process at once, as a crash or `kill -9` would: no goodbye to anyone.
-    func kill9() {
+    func kill9() async throws {
         kill(pid, SIGKILL)
-        _ = Self.wait(for: pid)
+        try await waitUntilEnded()
     }
 
     /// Asks the process to stop, as an operator does, and waits until it has.
-    ///
-    /// - Returns: its exit status.
-    @discardableResult
-    func terminate() -> Int32 {
+    func terminate() async throws {
         kill(pid, SIGTERM)
-        return Self.wait(for: pid)
+        try await waitUntilEnded()
+    }
+
+    /// Waits on a thread of its own: a process that stops may wait for this one's tasks (a database
+    /// lock, a close), and must not find the few threads they run on blocked.
+    private func waitUntilEnded() async throws {
+        let pid = self.pid
+        _ = try await TemporaryPostgres.onThreadOfItsOwn { Self.wait(for: pid) }
     }
 
     /// Runs `body` with `count` processes started with `arguments`, then stops those still running.
@@ -60,9 +64,15 @@ final class ChatServerProcess: Sendable {
         _ body: ([ChatServerProcess]) async throws -> Value
     ) async throws -> Value {
         var processes: [ChatServerProcess] = []
-        defer { for process in processes where kill(process.pid, 0) == 0 { process.terminate() } }
-        for _ in 0..<count { processes.append(try await ChatServerProcess(arguments: arguments)) }
-        return try await body(processes)
+        let result: Result<Value, any Error>
+        do {
+            for _ in 0..<count { processes.append(try await ChatServerProcess(arguments: arguments)) }
+            result = .success(try await body(processes))
+        } catch {
+            result = .failure(error)
+        }
+        for process in processes where kill(process.pid, 0) == 0 { try? await process.terminate() }
+        return try result.get()
     }
 
     private static func listeningPort(in log: String) -> Int? {

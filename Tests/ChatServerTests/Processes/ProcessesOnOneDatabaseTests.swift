@@ -96,10 +96,11 @@ struct ProcessesOnOneDatabaseTests {
                             try await lock.query("SELECT pg_advisory_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                             for send in sends.dropFirst(acknowledgedFirst) { client.send(send) }
                             let waiting = try await eventually(timeout: .seconds(30)) {
-                                try TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == ["1"]
+                                try await TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                                    == ["1"]
                             }
                             #expect(waiting, "the doomed process's writer waits for the lock, its messages inside its transaction")
-                            doomed.kill9()
+                            try await doomed.kill9()
                             try await lock.query("SELECT pg_advisory_unlock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                             while let message = try? await client.next(timeout: .seconds(10)) { seen.record(message) }
                             return seen
@@ -124,7 +125,7 @@ struct ProcessesOnOneDatabaseTests {
                     #expect(ids == ids.sorted() && Set(ids).count == count, "the watcher got each message once, in id order")
                     #expect(Set(watched.messages.compactMap(\.clientID)) == Set((0..<count).map { "x-\($0)" }))
                 }
-                let stored = try TemporaryPostgres.psql(url, "SELECT client_id FROM message WHERE sender = 'x' ORDER BY id")
+                let stored = try await TemporaryPostgres.psql(url, "SELECT client_id FROM message WHERE sender = 'x' ORDER BY id")
                 #expect(stored == (0..<count).map { "x-\($0)" }, "every message is stored once, in the order it was sent")
             }
         }

@@ -23,7 +23,7 @@ struct PostgresAccountsTests {
                 #expect(try await second.retryAfter(name: "alice", address: "10.0.0.9", now: start.addingTimeInterval(100)) == 500)
                 try await second.recordFailure(name: "bob", address: "10.0.0.9", now: start.addingTimeInterval(700))
             }
-            let rows = try TemporaryPostgres.psql(url, "SELECT name FROM login_failure ORDER BY failed_at")
+            let rows = try await TemporaryPostgres.psql(url, "SELECT name FROM login_failure ORDER BY failed_at")
             #expect(rows == ["bob"], "failures older than the window are gone")
         }
     }
@@ -40,21 +40,24 @@ struct PostgresAccountsTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("chat.dump").path
 
-            try PostgresBackup.write(url, to: file)
+            try await TemporaryPostgres.onThreadOfItsOwn { try PostgresBackup.write(url, to: file) }
             #expect(throws: ChatDatabaseError.backupExists(file)) { try PostgresBackup.write(url, to: file) }
 
             let restored = "chat_restored_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-            _ = try TemporaryPostgres.psql(url, "CREATE DATABASE \(restored)")
-            defer { _ = try? TemporaryPostgres.psql(url, "DROP DATABASE \(restored) WITH (FORCE)") }
+            _ = try await TemporaryPostgres.psql(url, "CREATE DATABASE \(restored)")
             let restoredURL = Self.url(url, database: restored)
-            let status = try Self.run(try #require(PostgresBackup.program("pg_restore")), ["--no-owner", "--dbname=\(restoredURL)", file])
+            let restore = try #require(PostgresBackup.program("pg_restore"))
+            let status = try await TemporaryPostgres.onThreadOfItsOwn { try Self.run(restore, ["--no-owner", "--dbname=\(restoredURL)", file]) }
             #expect(status == 0)
 
             let copy = try PostgresChatDatabase(url: restoredURL)
             let read = try await copy.whileRunning { try await PostgresUserStore(copy).all() }
             #expect(read.map(\.name) == ["alice", "bob"])
             #expect(read.map(\.isDisabled) == [false, true])
-            #expect(try TemporaryPostgres.psql(restoredURL, "SELECT name FROM chat_migration ORDER BY name") == PostgresMigrations.all.map(\.name))
+            #expect(
+                try await TemporaryPostgres.psql(restoredURL, "SELECT name FROM chat_migration ORDER BY name") == PostgresMigrations.all.map(\.name)
+            )
+            _ = try await TemporaryPostgres.psql(url, "DROP DATABASE \(restored) WITH (FORCE)")
         }
     }
 

@@ -43,7 +43,7 @@ struct PostgresFanOutTests {
                 try await sender.send(50, tagged: "before")
                 let before = try await sender.store.messages(in: "general", limit: 1_000).map(\.id)
                 #expect(try await receiver.seen(through: before.last ?? 0) == before)
-                let terminated = try TemporaryPostgres.psql(
+                let terminated = try await TemporaryPostgres.psql(
                     url,
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
                 )

@@ -36,7 +36,10 @@ struct PostgresHistoryTests {
                 let writer = StoreUnderTest(store: store, committedIDs: { [] }, writeTransactions: { 0 })
                 _ = await writer.appendTogether(drafts) { message in announced.withLockedValue { $0.append(message.text) } }
                 #expect(announced.withLockedValue { $0 } == drafts.map(\.text))
-                let largest = try TemporaryPostgres.psql(url, "SELECT max(n) FROM (SELECT count(*) AS n FROM message GROUP BY xmin::text) AS commits")
+                let largest = try await TemporaryPostgres.psql(
+                    url,
+                    "SELECT max(n) FROM (SELECT count(*) AS n FROM message GROUP BY xmin::text) AS commits"
+                )
                 #expect(
                     largest.first.flatMap { Int($0) }.map { $0 <= PostgresMessageStore.maxAppendsPerCommit } == true,
                     "largest commit: \(largest)"
@@ -54,7 +57,7 @@ struct PostgresHistoryTests {
                 }
                 try await group.waitForAll()
             }
-            let recorded = try TemporaryPostgres.psql(url, "SELECT name FROM chat_migration ORDER BY name")
+            let recorded = try await TemporaryPostgres.psql(url, "SELECT name FROM chat_migration ORDER BY name")
             #expect(recorded == PostgresMigrations.all.map(\.name))
         }
     }

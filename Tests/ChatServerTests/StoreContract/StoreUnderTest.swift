@@ -77,10 +77,10 @@ enum StoreKind: String, Sendable {
                     try await body(
                         StoreUnderTest(
                             store: store,
-                            committedIDs: { try TemporaryPostgres.psql(url, "SELECT id FROM message ORDER BY id").compactMap { Int64($0) } },
+                            committedIDs: { try TemporaryPostgres.psqlBlocking(url, "SELECT id FROM message ORDER BY id").compactMap { Int64($0) } },
                             // Rows written by one transaction share its id, xmin.
                             writeTransactions: {
-                                Int(try TemporaryPostgres.psql(url, "SELECT count(DISTINCT xmin::text) FROM message").first ?? "") ?? 0
+                                Int(try TemporaryPostgres.psqlBlocking(url, "SELECT count(DISTINCT xmin::text) FROM message").first ?? "") ?? 0
                             }
                         )
                     )

@@ -65,11 +65,33 @@ enum TemporaryPostgres {
     }
 
     /// The rows `sql` reads, through `psql`: a client of its own that a commit callback can wait for.
-    static func psql(_ url: String, _ sql: String) throws -> [String] {
+    ///
+    /// psql runs, and is waited for, on a thread of its own: a statement may wait for a lock that a
+    /// transaction of this process holds, and a wait that blocked one of the few threads Swift's tasks
+    /// run on (two, on two cores) could keep that transaction from ever finishing.
+    static func psql(_ url: String, _ sql: String) async throws -> [String] {
+        let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
+        let (status, output) = try await onThreadOfItsOwn {
+            try run(psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command=\(sql)", url])
+        }
+        guard status == 0 else { throw PsqlFailed(sql: sql, status: status) }
+        return output.split(separator: "\n").map(String.init)
+    }
+
+    /// The rows `sql` reads, waiting on this thread: for a commit callback, which must see the
+    /// commit before it returns. Only for reads that wait for no lock.
+    static func psqlBlocking(_ url: String, _ sql: String) throws -> [String] {
         let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
         let (status, output) = try run(psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command=\(sql)", url])
         guard status == 0 else { throw PsqlFailed(sql: sql, status: status) }
         return output.split(separator: "\n").map(String.init)
+    }
+
+    /// Runs blocking work on a new thread, so that no thread Swift's tasks run on waits for it.
+    static func onThreadOfItsOwn<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// Runs a program to its end, with its output in a file: Foundation's `Process` left the cluster
