@@ -208,7 +208,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CourseKitTests", dependencies: ["CourseKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "CourseKitTests", dependencies: ["CourseKit", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WSClientTests",
             dependencies: ["wsclient", "TestSupport", hummingbird, hummingbirdWebSocket],

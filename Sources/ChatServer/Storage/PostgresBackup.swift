@@ -18,7 +18,7 @@ public enum PostgresBackup {
         guard let pgDump = program("pg_dump") else { throw ChatDatabaseError.backupToolMissing }
         // The address travels in the environment, where `ps` shows no password.
         let environment = ProcessInfo.processInfo.environment.merging(try PostgresURL.libpqEnvironment(from: url)) { $1 }
-        let (status, said) = try ChildProcess.run(pgDump, ["--format=custom", "--file=\(path)"], environment: environment)
+        let (status, said) = try ChildProcess.run(pgDump, ["--format=custom", "--file=\(path)"], environment: environment, capturing: .errors)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: path)
             let words = said.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import ChatServer
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -8,7 +10,8 @@ import Testing
 /// A `chat-server` process of its own, as an operator runs it: the built executable, on a port it
 /// chooses, logging to a file; stopped with SIGTERM, or killed with SIGKILL as a crash would.
 final class ChatServerProcess: Sendable {
-    let pid: pid_t
+    private let child: ChildProcess
+    var pid: pid_t { child.pid }
     let port: Int
     let logPath: String
 
@@ -23,7 +26,8 @@ final class ChatServerProcess: Sendable {
         logPath = "\(folder)/server.log"
         let executable = Self.binaries.appendingPathComponent("chat-server").path
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw NotBuilt(folder: Self.binaries.path) }
-        pid = try Self.spawn(executable, arguments + ["--port", "0", "--db", "\(folder)/chat.sqlite"], output: logPath)
+        let ownArguments = ["--port", "0", "--db", "\(folder)/chat.sqlite"]
+        child = try ChildProcess(executable, arguments + ownArguments, output: .file(logPath), errors: .standardOutput)
         let deadline = ContinuousClock.now + .seconds(30)
         var port: Int?
         while port == nil, ContinuousClock.now < deadline {
@@ -31,8 +35,8 @@ final class ChatServerProcess: Sendable {
             if port == nil { try await Task.sleep(for: .milliseconds(20)) }
         }
         guard let port else {
-            kill(pid, SIGKILL)
-            _ = Self.wait(for: pid)
+            kill(child.pid, SIGKILL)
+            _ = child.waitForExit()
             throw DidNotStart(log: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
         }
         self.port = port
@@ -53,8 +57,8 @@ final class ChatServerProcess: Sendable {
     /// Waits on a thread of its own: a process that stops may wait for this one's tasks (a database
     /// lock, a close), and must not find the few threads they run on blocked.
     private func waitUntilEnded() async throws {
-        let pid = self.pid
-        _ = try await TemporaryPostgres.onThreadOfItsOwn { Self.wait(for: pid) }
+        let child = self.child
+        _ = try await TemporaryPostgres.onThreadOfItsOwn { child.waitForExit() }
     }
 
     /// Runs `body` with `count` processes started with `arguments`, then stops those still running.
@@ -80,28 +84,6 @@ final class ChatServerProcess: Sendable {
             let port = line.split(separator: ":").last
         else { return nil }
         return Int(port.trimmingCharacters(in: .whitespaces))
-    }
-
-    /// Starts a program with its output in a file. Foundation's `Process` is not used: it left
-    /// children unreaped in the test process (see ``TemporaryPostgres``).
-    private static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw TemporaryPostgres.SpawnFailed(executable: executable, code: spawned) }
-        return pid
-    }
-
-    private static func wait(for pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     struct NotBuilt: Error, CustomStringConvertible {

@@ -39,7 +39,9 @@ struct ProcessesOnOneDatabaseTests {
                         group.addTask {
                             try await withChatClient(port: server.port, name: "u\(index)") { client in
                                 var view = RoomView(name: "u\(index)")
-                                client.send(#"{"type":"join","room":"general","ref":"j"}"#)
+                                // `since` 0: the answer lists everything said before the join, however
+                                // much of it the others sent first (a plain join lists the latest 50).
+                                client.send(#"{"type":"join","room":"general","since":0,"ref":"j"}"#)
                                 view.record(try await client.next("joined", timeout: .seconds(10)))
                                 for message in 0..<perClient {
                                     let id = "u\(index)-\(message)"

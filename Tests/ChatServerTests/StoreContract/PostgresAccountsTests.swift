@@ -70,6 +70,6 @@ struct PostgresAccountsTests {
 
     /// Runs a program to its end, its output discarded, and returns its exit status.
     static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
-        try ChildProcess.run(program, arguments, environment: ProcessInfo.processInfo.environment).status
+        try ChildProcess.run(program, arguments, capturing: .errors).status
     }
 }

@@ -5,10 +5,6 @@ import Testing
 
 @testable import ChatServer
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A PostgreSQL server for the tests: the one `CHAT_TEST_POSTGRES_URL` names, or else a throwaway
 /// cluster that `Tests/Postgres/start-cluster` starts on first use and stops when the test run ends.
 enum TemporaryPostgres {
@@ -70,10 +66,7 @@ enum TemporaryPostgres {
     /// transaction of this process holds, and a wait that blocked one of the few threads Swift's tasks
     /// run on (two, on two cores) could keep that transaction from ever finishing.
     static func psql(_ url: String, _ sql: String) async throws -> [String] {
-        let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
-        let (status, output) = try await onThreadOfItsOwn {
-            try run(psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command=\(sql)", url])
-        }
+        let (status, output) = try await onThreadOfItsOwn { try runPsql(url, sql) }
         guard status == 0 else { throw PsqlFailed(sql: sql, status: status) }
         return output.split(separator: "\n").map(String.init)
     }
@@ -81,10 +74,15 @@ enum TemporaryPostgres {
     /// The rows `sql` reads, waiting on this thread: for a commit callback, which must see the
     /// commit before it returns. Only for reads that wait for no lock.
     static func psqlBlocking(_ url: String, _ sql: String) throws -> [String] {
-        let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
-        let (status, output) = try run(psql, ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1", "--command=\(sql)", url])
+        let (status, output) = try runPsql(url, sql)
         guard status == 0 else { throw PsqlFailed(sql: sql, status: status) }
         return output.split(separator: "\n").map(String.init)
+    }
+
+    private static func runPsql(_ url: String, _ sql: String) throws -> (status: Int32, captured: String) {
+        let psql = binaries.map { "\($0)/psql" } ?? "/usr/bin/psql"
+        let options = ["--no-psqlrc", "--tuples-only", "--no-align", "--set=ON_ERROR_STOP=1"]
+        return try ChildProcess.run(psql, options + ["--command=\(sql)", url], capturing: .output)
     }
 
     /// Runs blocking work on a new thread, so that no thread Swift's tasks run on waits for it.
@@ -92,31 +90,6 @@ enum TemporaryPostgres {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
-    }
-
-    /// Runs a program to its end, with its output in a file: Foundation's `Process` left the cluster
-    /// script a zombie in the test process, never reaped, and its waits never ended.
-    private static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("chat-test-\(UUID()).out").path
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw SpawnFailed(executable: executable, code: spawned) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exitStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
-    }
-
-    struct SpawnFailed: Error {
-        let executable: String
-        let code: Int32
     }
 
     struct PsqlFailed: Error {
@@ -141,11 +114,7 @@ enum TemporaryPostgres {
             .appendingPathComponent("Postgres/start-cluster").path
         let owner = "\(ProcessInfo.processInfo.processIdentifier)"
         // On a thread of its own: initdb takes seconds, which the test threads have better uses for.
-        let (status, printed) = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try run(script, ["--owner", owner]) })
-            }
-        }
+        let (status, printed) = try await onThreadOfItsOwn { try ChildProcess.run(script, ["--owner", owner], capturing: .output) }
         guard status == 0, let url = printed.split(separator: "\n").last else { throw ClusterFailed(status: status) }
         return String(url)
     }
