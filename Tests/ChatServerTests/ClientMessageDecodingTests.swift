@@ -4,7 +4,7 @@ import Testing
 
 @testable import ChatServer
 
-@Suite("Client messages read without JSONDecoder mean what JSONDecoder reads")
+@Suite("Client messages read without JSONDecoder mean what JSONDecoder reads", .onThreadsOfTheirOwn)
 struct ClientMessageDecodingTests {
     @Test("Every template, and 5,000 mangled and awkward messages: the same message, or the same error")
     func sameAsJSONDecoder() {

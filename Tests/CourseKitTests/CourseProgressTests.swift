@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Progress")
+@Suite("Progress", .onThreadsOfTheirOwn)
 struct CourseProgressTests {
     /// A course root in a fresh temporary folder, removed after the body.
     func withTemporaryRoot(_ body: (CourseRoot) throws -> Void) throws {

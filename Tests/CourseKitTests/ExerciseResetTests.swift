@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("course reset and the exercises' state")
+@Suite("course reset and the exercises' state", .onThreadsOfTheirOwn)
 struct ExerciseResetTests {
     @Test("Resetting one exercise puts back its pristine file, even after the learner committed an answer, and backs up theirs")
     func oneExercise() throws {

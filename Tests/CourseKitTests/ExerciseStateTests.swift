@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Each exercise's state, as course list shows it")
+@Suite("Each exercise's state, as course list shows it", .onThreadsOfTheirOwn)
 struct ExerciseStateTests {
     @Test("Each exercise's state: passed by the last check, failing once edited, edited before any check, untouched")
     func states() throws {

@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Noticing saves in an exercise folder")
+@Suite("Noticing saves in an exercise folder", .onThreadsOfTheirOwn)
 struct FolderSnapshotTests {
     @Test("A snapshot changes when a file is saved, added or removed, and not otherwise")
     func noticesSaves() throws {

@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
 
 @testable import CourseKit
 
-@Suite("The exercise invariants")
+@Suite("The exercise invariants", .onThreadsOfTheirOwn)
 struct InvariantCheckTests {
     let root = CourseRoot(path: "/course")
 

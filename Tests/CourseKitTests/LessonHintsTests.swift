@@ -1,7 +1,8 @@
 import CourseKit
+import TestSupport
 import Testing
 
-@Suite("Hints")
+@Suite("Hints", .onThreadsOfTheirOwn)
 struct LessonHintsTests {
     @Test("Hints are read per exercise, separated by ---")
     func parsesHints() {

@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Lesson texts quote real code")
+@Suite("Lesson texts quote real code", .onThreadsOfTheirOwn)
 struct LessonQuotesTests {
     @Test("Every Swift block in every lesson's text and hints is an excerpt of the file it names")
     func lessonsQuoteTheirSources() throws {

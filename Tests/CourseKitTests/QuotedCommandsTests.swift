@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("Every swift run command a text quotes works")
+@Suite("Every swift run command a text quotes works", .onThreadsOfTheirOwn)
 struct QuotedCommandsTests {
     static let root = try! CourseRoot.find(from: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
 

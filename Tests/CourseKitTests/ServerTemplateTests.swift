@@ -1,8 +1,9 @@
 import CourseKit
 import Foundation
+import TestSupport
 import Testing
 
-@Suite("course template: the server as a package of its own")
+@Suite("course template: the server as a package of its own", .onThreadsOfTheirOwn)
 struct ServerTemplateTests {
     static let root = try! CourseRoot.find(from: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
 

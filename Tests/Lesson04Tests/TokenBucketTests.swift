@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Exercise 2: the token bucket, driven by a clock the tests hold.
-@Suite("Exercise 2: the token bucket")
+@Suite("Exercise 2: the token bucket", .onThreadsOfTheirOwn)
 struct TokenBucketTests {
     let answers = Lesson04Answers.checked
 
