@@ -82,9 +82,17 @@ final class PostgresMessageFeed: PostgresNotificationSubscriber, Sendable {
     private let aroundCallbacks: @Sendable (() -> Void) -> Void
     private let deliverElsewhere: @Sendable (ChatMessage) -> Void
     private let onFirstListening: @Sendable () -> Void
-    private let events: AsyncStream<Event>
-    private let send: AsyncStream<Event>.Continuation
+    /// What was handed over and not yet taken up by ``run()``; kept here rather than in a stream's
+    /// buffer, which a cancelled task drops: a commit handed over must finish, and a join must end.
+    private let inbox = NIOLockedValueBox(Inbox())
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
     private let isReadyBox = NIOLockedValueBox(false)
+
+    private struct Inbox {
+        var events: Deque<Event> = []
+        var isStopped = false
+    }
 
     /// - Parameters:
     ///   - origin: this process's name in notifications.
@@ -106,7 +114,7 @@ final class PostgresMessageFeed: PostgresNotificationSubscriber, Sendable {
         self.aroundCallbacks = aroundCallbacks
         self.deliverElsewhere = deliverElsewhere
         self.onFirstListening = onFirstListening
-        (events, send) = AsyncStream.makeStream()
+        (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Whether the feed knows where it starts: commits may begin.
@@ -120,11 +128,11 @@ final class PostgresMessageFeed: PostgresNotificationSubscriber, Sendable {
     // MARK: What the store and the listener hand over
 
     func committedHere(_ commit: LocalCommit) {
-        send.yield(.committedHere(commit))
+        post(.committedHere(commit))
     }
 
     func join(_ turn: JoinTurn) {
-        send.yield(.join(turn))
+        post(.join(turn))
     }
 
     /// Reads again, from the cursor on, whatever was committed up to now: after a `COMMIT` whose
@@ -136,7 +144,7 @@ final class PostgresMessageFeed: PostgresNotificationSubscriber, Sendable {
     func listening() async throws {
         let through = try await MessageQueries.lastID(in: database)
         // Read after the last id: a commit that ended before it was read began before this count.
-        send.yield(.listening(through: through, fence: startedCommits()))
+        post(.listening(through: through, fence: startedCommits()))
     }
 
     func received(_ payload: Substring) {
@@ -147,27 +155,54 @@ final class PostgresMessageFeed: PostgresNotificationSubscriber, Sendable {
         }
         // This process's own ranges are handed over by its writer, with their acknowledgements.
         guard fields[2] != origin else { return }
-        send.yield(.committedElsewhere(after: after, through: through))
+        post(.committedElsewhere(after: after, through: through))
     }
 
     func lost() {}
 
     // MARK: The cursor
 
-    /// Delivers until the task is cancelled or the feed is stopped; then fails the joins still waiting.
+    /// Delivers until the task is cancelled or the feed is stopped; then finishes the commits and
+    /// fails the joins still waiting, and those handed over later.
     func run() async {
         var cursor = Cursor()
-        for await event in events {
-            await handle(event, &cursor)
-            await advance(&cursor)
+        for await _ in wakeups {
+            while let event = inbox.withLockedValue({ $0.events.popFirst() }) {
+                await handle(event, &cursor)
+                await advance(&cursor)
+            }
         }
+        let left = inbox.withLockedValue { inbox in
+            inbox.isStopped = true
+            defer { inbox.events.removeAll() }
+            return inbox.events
+        }
+        for event in left { abandon(event) }
         for (turn, _) in cursor.joins { turn.fail(MessageStoreStopped()) }
         for commit in cursor.local { commit.finish() }
     }
 
     /// Ends ``run()``.
     func stop() {
-        send.finish()
+        wake.finish()
+    }
+
+    private func post(_ event: Event) {
+        let isStopped = inbox.withLockedValue { inbox in
+            if !inbox.isStopped { inbox.events.append(event) }
+            return inbox.isStopped
+        }
+        if isStopped { abandon(event) } else { wake.yield() }
+    }
+
+    /// Ends what waits for an event the feed will never handle: a commit's senders are told its
+    /// outcome (it is stored, or not, whether or not it is fanned out), a join fails.
+    private func abandon(_ event: Event) {
+        switch event {
+        case .committedHere(let commit): commit.finish()
+        case .join(let turn): turn.fail(MessageStoreStopped())
+        case .listening, .committedElsewhere: break
+        }
     }
 
     private func handle(_ event: Event, _ cursor: inout Cursor) async {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PostgresNIO
 import TestSupport
 import Testing
 
@@ -45,6 +46,36 @@ struct PostgresHistoryTests {
                     "largest commit: \(largest)"
                 )
             }
+        }
+    }
+
+    @Test(
+        "A store stopped while a commit waits in PostgreSQL still tells the sender how it ended, once it ends",
+        .timeLimit(.minutes(1))
+    )
+    func stoppedDuringCommit() async throws {
+        try await TemporaryPostgres.withDatabase { database, url in
+            let store = PostgresMessageStore(database)
+            let running = Task { await store.run() }
+            while !store.isFeeding { try await Task.sleep(for: .milliseconds(10)) }
+            let (outcomes, outcome) = AsyncStream.makeStream(of: Result<MessageStore.Appended, any Error>.self)
+            try await database.client.withConnection { lock in
+                // The writer's transaction waits for the writers' lock, which the test holds.
+                try await lock.query("SELECT pg_advisory_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
+                store.append(MessageStoreContract.draft("in flight"), onCommit: { _ in }) { outcome.yield($0) }
+                let waiting = try await eventually(timeout: .seconds(30)) {
+                    try await TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == ["1"]
+                }
+                #expect(waiting, "the writer waits for the lock")
+                // Stopped meanwhile: the feed that would deliver the commit has ended when it completes.
+                running.cancel()
+                try await lock.query("SELECT pg_advisory_unlock(\(AdvisoryLock.messageWriter))", logger: database.logger)
+            }
+            await running.value
+            var results = outcomes.makeAsyncIterator()
+            let result = try #require(await results.next())
+            let stored = try await TemporaryPostgres.psql(url, "SELECT text FROM message")
+            #expect(stored == ((try? result.get()) == nil ? [] : ["in flight"]), "the sender is told what happened: \(result)")
         }
     }
 
