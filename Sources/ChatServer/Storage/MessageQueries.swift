@@ -40,7 +40,7 @@ enum MessageQueries {
         attempts: Int = 3
     ) async -> StoredBatch {
         do {
-            let (stored, transaction) = try await database.client.withTransaction(logger: database.logger) { connection in
+            let (stored, transaction) = try await database.withTransaction { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                 let after = try await lastID(on: connection, logger: database.logger)
                 let stored = try await insert(drafts, on: connection, logger: database.logger)
@@ -82,7 +82,7 @@ enum MessageQueries {
 
     /// The last id committed, or 0.
     static func lastID(in database: PostgresChatDatabase) async throws -> Int64 {
-        try await database.client.withConnection { connection in try await lastID(on: connection, logger: database.logger) }
+        try await database.withConnection { connection in try await lastID(on: connection, logger: database.logger) }
     }
 
     // MARK: Reading
@@ -149,11 +149,7 @@ enum MessageQueries {
     // MARK: Rows
 
     private static func all(_ query: PostgresQuery, from database: PostgresChatDatabase) async throws -> [ChatMessage] {
-        var messages: [ChatMessage] = []
-        for try await row in try await database.client.query(query, logger: database.logger) {
-            messages.append(try message(row))
-        }
-        return messages
+        try await database.rows(query).map(message)
     }
 
     static func all(_ rows: PostgresRowSequence) async throws -> [ChatMessage] {

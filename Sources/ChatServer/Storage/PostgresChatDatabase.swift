@@ -76,9 +76,8 @@ public final class PostgresChatDatabase: Service, Sendable {
     /// Whether the database answers a query.
     public func isHealthy() async -> Bool {
         do {
-            let rows = try await client.query("SELECT 1", logger: logger)
-            for try await answer in rows.decode(Int.self) { return answer == 1 }
-            return false
+            let rows = try await self.rows("SELECT 1")
+            return try rows.first?.decode(Int.self) == 1
         } catch {
             return false
         }

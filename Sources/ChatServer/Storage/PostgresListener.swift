@@ -70,7 +70,7 @@ public final class PostgresListener: Service, Sendable {
     }
 
     private func listenOnce() async throws {
-        try await database.client.withConnection { connection in
+        try await database.withConnection { [self] connection in
             try await connection.listen(on: Self.channel) { notifications in
                 let subscribers = state.withLockedValue { state in
                     state.isListening = true

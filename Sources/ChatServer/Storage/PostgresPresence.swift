@@ -75,7 +75,7 @@ public final class PostgresPresence: Service, PostgresNotificationSubscriber {
         }
         guard !Task.isCancelled else { return }
         do {
-            try await database.client.withTransaction(logger: database.logger) { connection in
+            try await database.withTransaction { [self] connection in
                 try await PresenceQueries.unregister(process, on: connection, logger: database.logger)
                 try await PresenceQueries.notify([.processGone(process)], on: connection, logger: database.logger)
             }
@@ -101,7 +101,7 @@ public final class PostgresPresence: Service, PostgresNotificationSubscriber {
                 database.logger.warning("This process's presence was swept as if it were dead; writing it again")
             }
             let presences = written.presences
-            try await database.client.withTransaction(logger: database.logger) { connection in
+            try await database.withTransaction { [self] connection in
                 try await PresenceQueries.register(process, on: connection, logger: database.logger)
                 try await PresenceQueries.add(Array(presences), of: process, on: connection, logger: database.logger)
                 let notices = presences.sorted(by: Self.order).map { PresenceNotice.began($0, process: process) }
@@ -109,7 +109,7 @@ public final class PostgresPresence: Service, PostgresNotificationSubscriber {
             }
             written.isRegistered = true
         }
-        try await database.client.withTransaction(logger: database.logger) { connection in
+        try await database.withTransaction { [self] connection in
             let swept = try await PresenceQueries.sweep(olderThan: timeout, on: connection, logger: database.logger)
             try await PresenceQueries.notify(swept.map { .processGone($0) }, on: connection, logger: database.logger)
             if !swept.isEmpty {
@@ -125,7 +125,7 @@ public final class PostgresPresence: Service, PostgresNotificationSubscriber {
         let ended = changes.compactMap { !$0.value && written.presences.contains($0.key) ? $0.key : nil }.sorted(by: Self.order)
         guard !began.isEmpty || !ended.isEmpty else { return }
         do {
-            try await database.client.withTransaction(logger: database.logger) { connection in
+            try await database.withTransaction { [self] connection in
                 try await PresenceQueries.remove(ended, of: process, on: connection, logger: database.logger)
                 try await PresenceQueries.add(began, of: process, on: connection, logger: database.logger)
                 let notices = ended.map { PresenceNotice.ended($0, process: process) } + began.map { .began($0, process: process) }

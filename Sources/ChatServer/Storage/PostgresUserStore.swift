@@ -41,7 +41,7 @@ public final class PostgresUserStore: UserStore {
 
     @discardableResult
     public func changePassword(of name: String, toHash passwordHash: String) async throws -> Bool {
-        try await database.client.withTransaction(logger: database.logger) { connection in
+        try await database.withTransaction { [self] connection in
             let changed = try await connection.rows(
                 "UPDATE chat_user SET password_hash = \(passwordHash) WHERE name = \(name) RETURNING name",
                 logger: database.logger

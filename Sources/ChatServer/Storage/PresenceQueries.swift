@@ -18,12 +18,8 @@ enum PresenceQueries {
     ///
     /// - Returns: whether its row was there; another process swept it away if not.
     static func heartbeat(_ process: String, in database: PostgresChatDatabase) async throws -> Bool {
-        let rows = try await database.client.query(
-            "UPDATE chat_process SET heartbeat_at = now() WHERE id = \(process) RETURNING id",
-            logger: database.logger
-        )
-        for try await _ in rows.decode(String.self) { return true }
-        return false
+        let rows = try await database.rows("UPDATE chat_process SET heartbeat_at = now() WHERE id = \(process) RETURNING id")
+        return !rows.isEmpty
     }
 
     /// Deletes the processes whose last heartbeat is older than `timeout`, and their presence with them.
@@ -72,12 +68,10 @@ enum PresenceQueries {
 
     /// Who every process but `process` has in which room.
     static func presence(apartFrom process: String, in database: PostgresChatDatabase) async throws -> [String: Set<Presence>] {
-        let rows = try await database.client.query(
-            "SELECT process, room, user_name FROM chat_presence WHERE process <> \(process)",
-            logger: database.logger
-        )
+        let rows = try await database.rows("SELECT process, room, user_name FROM chat_presence WHERE process <> \(process)")
         var processes: [String: Set<Presence>] = [:]
-        for try await (process, room, user) in rows.decode((String, String, String).self) {
+        for row in rows {
+            let (process, room, user) = try row.decode((String, String, String).self)
             processes[process, default: []].insert(Presence(room: room, user: user))
         }
         return processes

@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+import Testing
+
+@testable import ChatServer
+
+/// The server leases its connections through ``PostgresChatDatabase/withConnection(_:)``, which asks
+/// the pool once more when a lease waits long (the pool can strand a request: see there).
+@Suite(
+    "Leases from the PostgreSQL pool",
+    .enabled(if: TemporaryPostgres.isAvailable, TemporaryPostgres.unavailable),
+    .timeLimit(.minutes(1))
+)
+struct PostgresLeaseTests {
+    @Test("A lease that waits past its patience for a busy pool runs its work once, when the connection comes free")
+    func patientLease() async throws {
+        try await TemporaryPostgres.withDatabase { _, url in
+            var configuration = try PostgresURL.configuration(from: url)
+            configuration.options.maximumConnections = 1
+            let database = PostgresChatDatabase(configuration: configuration, logger: Logger(label: "tests.lease") { _ in SwiftLogNoOpLogHandler() })
+            try await withRunning(database.run) {
+                let (taken, take) = AsyncStream.makeStream(of: Void.self)
+                let (released, release) = AsyncStream.makeStream(of: Void.self)
+                let holder = Task {
+                    try await database.withConnection { _ in
+                        take.yield()
+                        for await _ in released { break }
+                    }
+                }
+                for await _ in taken { break }
+                let runs = NIOLockedValueBox(0)
+                let waiter = Task {
+                    try await database.withConnection { connection in
+                        runs.withLockedValue { $0 += 1 }
+                        return try await connection.rows("SELECT 1", logger: database.logger).first?.decode(Int.self)
+                    }
+                }
+                try await Task.sleep(for: PostgresChatDatabase.leasePatience * 2)
+                #expect(runs.withLockedValue { $0 } == 0, "the pool's one connection is taken")
+                release.yield()
+                try await holder.value
+                #expect(try await waiter.value == 1)
+                #expect(runs.withLockedValue { $0 } == 1, "the work ran once, though the pool was asked twice")
+            }
+        }
+    }
+}
