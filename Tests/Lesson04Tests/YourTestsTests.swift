@@ -73,20 +73,29 @@ struct YourTestsTests {
     }
 
     /// Runs one of the learner's tests, failing it if it takes longer than ``timeLimit``.
+    ///
+    /// The test runs in a task of its own, cancelled when time is up but not waited for: a test that
+    /// waits for a reply that never comes may not heed cancellation (a WebSocket client closing
+    /// politely waits for the server's close), and this check must end all the same.
     func withTimeLimit(_ name: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
+        let outcome = AsyncStream.makeStream(of: Result<Void, any Error>.self, bufferingPolicy: .bufferingOldest(1))
+        let test = Task {
+            do {
                 try await body()
-                return true
+                outcome.continuation.yield(.success(()))
+            } catch {
+                outcome.continuation.yield(.failure(error))
             }
-            group.addTask {
-                try await Task.sleep(for: Self.timeLimit)
-                return false
-            }
-            let finished = try await group.next() ?? false
-            group.cancelAll()
-            if !finished { throw TookTooLong(name: name) }
         }
+        let clock = Task {
+            try await Task.sleep(for: Self.timeLimit)
+            outcome.continuation.yield(.failure(TookTooLong(name: name)))
+        }
+        var first = outcome.stream.makeAsyncIterator()
+        let result = await first.next() ?? .failure(CancellationError())
+        test.cancel()
+        clock.cancel()
+        try result.get()
     }
 
     struct TookTooLong: Error, CustomStringConvertible {
