@@ -14,20 +14,33 @@ extension PostgresChatDatabase {
     /// request was stranded so never wrote again; a second request makes the pool connect. `body`
     /// runs once, and a lease that waits only because the pool is busy keeps its place.
     func withConnection<Value: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Value) async throws -> Value {
-        let isClaimed = NIOLockedValueBox(false)
+        let claim = NIOLockedValueBox(LeaseClaim.open)
         return try await withThrowingTaskGroup(of: LeaseOutcome<Value>.self) { group in
             let ask: @Sendable () async throws -> LeaseOutcome<Value> = {
-                try await self.client.withConnection { connection in
-                    let isFirst = isClaimed.withLockedValue { isClaimed in
-                        defer { isClaimed = true }
-                        return !isClaimed
+                do {
+                    return try await self.client.withConnection { connection in
+                        guard claim.withLockedValue({ $0.take() }) else { return .stoodDown }
+                        do {
+                            return .ran(try await body(connection))
+                        } catch {
+                            throw BodyFailed(error: error)
+                        }
                     }
-                    return isFirst ? .ran(try await body(connection)) : .stoodDown
+                } catch let failed as BodyFailed {
+                    throw failed.error
+                } catch {
+                    // A lease that failed: the error is the caller's unless another lease runs `body`.
+                    guard claim.withLockedValue({ $0.closeUnlessTaken() }) else { return .stoodDown }
+                    throw error
                 }
             }
             group.addTask(operation: ask)
             group.addTask {
-                try await Task.sleep(for: Self.leasePatience)
+                do {
+                    try await Task.sleep(for: Self.leasePatience)
+                } catch {
+                    return .stoodDown
+                }
                 return .patienceRanOut
             }
             while let outcome = try await group.next() {
@@ -35,7 +48,7 @@ extension PostgresChatDatabase {
                 case .ran(let value):
                     group.cancelAll()
                     return value
-                case .patienceRanOut where !isClaimed.withLockedValue({ $0 }):
+                case .patienceRanOut where claim.withLockedValue({ $0 == .open }):
                     group.addTask(operation: ask)
                 case .patienceRanOut, .stoodDown:
                     continue
@@ -58,6 +71,29 @@ extension PostgresChatDatabase {
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await withConnection { connection in try await connection.query(query, logger: self.logger).collect() }
     }
+}
+
+/// Whether a lease of ``PostgresChatDatabase/withConnection(_:)`` runs the work: the first to get a
+/// connection takes it, unless one failed first.
+private enum LeaseClaim {
+    case open, taken, closed
+
+    mutating func take() -> Bool {
+        guard self == .open else { return false }
+        self = .taken
+        return true
+    }
+
+    mutating func closeUnlessTaken() -> Bool {
+        guard self != .taken else { return false }
+        self = .closed
+        return true
+    }
+}
+
+/// An error of the work itself, told apart from a lease's.
+private struct BodyFailed: Error {
+    let error: any Error
 }
 
 /// What one of the tasks of ``PostgresChatDatabase/withConnection(_:)`` came to.

@@ -67,6 +67,8 @@ struct PostgresHistoryTests {
                     try await TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == ["1"]
                 }
                 #expect(waiting, "the writer waits for the lock")
+                // Long enough for the writer's lease to have asked the pool twice (see `withConnection`).
+                try await Task.sleep(for: PostgresChatDatabase.leasePatience + .milliseconds(500))
                 // Stopped meanwhile: the feed that would deliver the commit has ended when it completes.
                 running.cancel()
                 try await lock.query("SELECT pg_advisory_unlock(\(AdvisoryLock.messageWriter))", logger: database.logger)

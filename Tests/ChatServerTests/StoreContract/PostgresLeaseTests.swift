@@ -46,4 +46,49 @@ struct PostgresLeaseTests {
             }
         }
     }
+
+    @Test("A lease cancelled while its work runs returns what the work returns: the work is done, and says so")
+    func cancelledWhileWorking() async throws {
+        try await TemporaryPostgres.withDatabase { database, _ in
+            let (started, start) = AsyncStream.makeStream(of: Void.self)
+            let proceed = Gate()
+            let lease = Task {
+                try await database.withConnection { _ in
+                    start.yield()
+                    await proceed.wait()
+                    return "done"
+                }
+            }
+            for await _ in started { break }
+            lease.cancel()
+            proceed.open()
+            let outcome = try await lease.value
+            #expect(outcome == "done")
+        }
+    }
+}
+
+/// Waits, heedless of cancellation, until opened: work in flight that a cancellation cannot stop,
+/// like a statement PostgreSQL is running.
+private final class Gate: Sendable {
+    private let state = NIOLockedValueBox<(isOpen: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLockedValue { state in
+                if !state.isOpen { state.waiting.append(continuation) }
+                return state.isOpen
+            }
+            if isOpen { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = state.withLockedValue { state in
+            state.isOpen = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 }
