@@ -71,15 +71,23 @@ public final class PostgresListener: Service, Sendable {
 
     private func listenOnce() async throws {
         try await database.withConnection { [self] connection in
-            try await connection.listen(on: Self.channel) { notifications in
-                let subscribers = state.withLockedValue { state in
-                    state.isListening = true
-                    return Array(state.subscribers.values)
+            do {
+                try await connection.listen(on: Self.channel) { notifications in
+                    let subscribers = state.withLockedValue { state in
+                        state.isListening = true
+                        return Array(state.subscribers.values)
+                    }
+                    for subscriber in subscribers { try await subscriber.listening() }
+                    for try await notification in notifications {
+                        dispatch(notification.payload)
+                    }
                 }
-                for subscriber in subscribers { try await subscriber.listening() }
-                for try await notification in notifications {
-                    dispatch(notification.payload)
-                }
+            } catch {
+                // Closed before the pool has it back: a connection the server has just cut may be
+                // handed to the next lease before the pool learns it is gone, and postgres-nio 1.33
+                // never answers a statement sent on it (the writer's BEGIN waited for good).
+                try? await connection.close()
+                throw error
             }
         }
     }
