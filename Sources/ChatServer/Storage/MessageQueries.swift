@@ -64,6 +64,9 @@ enum MessageQueries {
             // Nothing began, so nothing can have been stored: a pooled connection that the server
             // closed (a restart, an administrator's command) fails its BEGIN, and the next one may not.
             return await store(drafts, in: database, origin: origin, attempts: attempts - 1)
+        } catch let error as PostgresConnectionLost {
+            // Unanswered, perhaps after its COMMIT: what it added is read back, as after a failed COMMIT.
+            return StoredBatch(results: drafts.map { _ in .failure(error) }, isUncertain: true)
         } catch let error as PostgresTransactionError {
             let failure = error.closureError ?? error.commitError ?? error.beginError ?? error
             return StoredBatch(results: drafts.map { _ in .failure(failure) }, isUncertain: error.commitError != nil)

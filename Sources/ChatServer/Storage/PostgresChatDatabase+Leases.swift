@@ -19,9 +19,12 @@ extension PostgresChatDatabase {
             let ask: @Sendable () async throws -> LeaseOutcome<Value> = {
                 do {
                     return try await self.client.withConnection { connection in
+                        // Closed already (PostgreSQL cut it while it waited in the pool): a statement
+                        // sent on it would never be answered (see `watched`).
+                        guard !connection.isClosed else { return .closedConnection }
                         guard claim.withLockedValue({ $0.take() }) else { return .stoodDown }
                         do {
-                            return .ran(try await body(connection))
+                            return .ran(try await Self.watched(connection, body))
                         } catch {
                             throw BodyFailed(error: error)
                         }
@@ -48,13 +51,55 @@ extension PostgresChatDatabase {
                 case .ran(let value):
                     group.cancelAll()
                     return value
-                case .patienceRanOut where claim.withLockedValue({ $0 == .open }):
+                case .patienceRanOut where claim.withLockedValue({ $0 == .open }),
+                    .closedConnection where claim.withLockedValue({ $0 == .open }):
                     group.addTask(operation: ask)
-                case .patienceRanOut, .stoodDown:
+                case .patienceRanOut, .stoodDown, .closedConnection:
                     continue
                 }
             }
             throw CancellationError()
+        }
+    }
+
+    /// Runs `body` on `connection`, and gives up on it when the connection has been closed for a
+    /// second and `body` still waits.
+    ///
+    /// postgres-nio 1.33 writes a statement to its channel without a promise: on a connection closed
+    /// meanwhile the write fails unseen, and the statement is never answered, nor failed. `body` then
+    /// waits for good, in a task left behind here; the caller gets ``PostgresConnectionLost``, and
+    /// the pool gets its (closed) connection back. Cancelling the caller cancels `body`, which this
+    /// still waits for: work that was done is reported done.
+    static func watched<Value: Sendable>(
+        _ connection: PostgresConnection,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let outcome = FirstOutcome<Value>()
+        let work = Task {
+            do {
+                outcome.settle(.success(try await body(connection)))
+            } catch {
+                outcome.settle(.failure(error))
+            }
+        }
+        let watch = Task {
+            var closedAt: ContinuousClock.Instant?
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                guard connection.isClosed else { continue }
+                let since = closedAt ?? .now
+                closedAt = since
+                if ContinuousClock.now - since >= .seconds(1) {
+                    outcome.settle(.failure(PostgresConnectionLost()))
+                    return
+                }
+            }
+        }
+        defer { watch.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value.get()
+        } onCancel: {
+            work.cancel()
         }
     }
 
@@ -101,4 +146,39 @@ private enum LeaseOutcome<Value: Sendable>: Sendable {
     case ran(Value)
     case stoodDown
     case patienceRanOut
+    case closedConnection
+}
+
+/// The connection closed while statements on it went unanswered: whether they took effect is
+/// unknown (a `COMMIT` may have).
+struct PostgresConnectionLost: Error, CustomStringConvertible {
+    var description: String { "The connection to PostgreSQL closed while a statement on it was unanswered." }
+}
+
+/// The first of several outcomes, waited for heedless of cancellation.
+private final class FirstOutcome<Value: Sendable>: Sendable {
+    typealias Outcome = Result<Value, any Error>
+    private let state = NIOLockedValueBox<(result: Outcome?, waiting: CheckedContinuation<Outcome, Never>?)>((nil, nil))
+
+    func settle(_ result: Outcome) {
+        let waiting = state.withLockedValue { state -> CheckedContinuation<Outcome, Never>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiting = nil }
+            return state.waiting
+        }
+        waiting?.resume(returning: result)
+    }
+
+    var value: Outcome {
+        get async {
+            await withCheckedContinuation { continuation in
+                let settled = state.withLockedValue { state in
+                    if state.result == nil { state.waiting = continuation }
+                    return state.result
+                }
+                if let settled { continuation.resume(returning: settled) }
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
+import TestSupport
 import Testing
 
 @testable import ChatServer
@@ -43,6 +44,37 @@ struct PostgresLeaseTests {
                 try await holder.value
                 #expect(try await waiter.value == 1)
                 #expect(runs.withLockedValue { $0 } == 1, "the work ran once, though the pool was asked twice")
+            }
+        }
+    }
+
+    @Test("Every connection cut, again and again, while a store writes: each time, the writer goes on writing")
+    func writerOutlivesCuts() async throws {
+        try await TemporaryPostgres.withDatabase { database, url in
+            let store = PostgresMessageStore(database)
+            try await withRunning(store.run) {
+                while !store.isFeeding { try await Task.sleep(for: .milliseconds(10)) }
+                let writes = NIOLockedValueBox(0)
+                let writer = Task {
+                    var index = 0
+                    while !Task.isCancelled {
+                        _ = try? await store.append(MessageStoreContract.draft("m \(index)")) { _ in }
+                        writes.withLockedValue { $0 += 1 }
+                        index += 1
+                    }
+                }
+                defer { writer.cancel() }
+                for cut in 0..<8 {
+                    // As a restart of PostgreSQL would: every connection of the pool, busy or idle.
+                    _ = try await TemporaryPostgres.psql(
+                        url,
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                    let before = writes.withLockedValue { $0 }
+                    let goesOn = await eventually(timeout: .seconds(10)) { writes.withLockedValue { $0 } > before + 10 }
+                    #expect(goesOn, "after cut \(cut) the writer stopped at \(before)")
+                    guard goesOn else { break }
+                }
             }
         }
     }
