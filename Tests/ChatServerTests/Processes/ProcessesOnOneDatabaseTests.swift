@@ -98,8 +98,7 @@ struct ProcessesOnOneDatabaseTests {
                             try await lock.query("SELECT pg_advisory_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                             for send in sends.dropFirst(acknowledgedFirst) { client.send(send) }
                             let waiting = try await eventually(timeout: .seconds(30)) {
-                                try await TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                                    == ["1"]
+                                try await TemporaryPostgres.lockIsAwaited(url)
                             }
                             #expect(waiting, "the doomed process's writer waits for the lock, its messages inside its transaction")
                             try await doomed.kill9()

@@ -64,7 +64,7 @@ struct PostgresHistoryTests {
                 try await lock.query("SELECT pg_advisory_lock(\(AdvisoryLock.messageWriter))", logger: database.logger)
                 store.append(MessageStoreContract.draft("in flight"), onCommit: { _ in }) { outcome.yield($0) }
                 let waiting = try await eventually(timeout: .seconds(30)) {
-                    try await TemporaryPostgres.psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == ["1"]
+                    try await TemporaryPostgres.lockIsAwaited(url)
                 }
                 #expect(waiting, "the writer waits for the lock")
                 // Long enough for the writer's lease to have asked the pool twice (see `withConnection`).

@@ -71,6 +71,14 @@ enum TemporaryPostgres {
         return output.split(separator: "\n").map(String.init)
     }
 
+    /// Whether a session of the database at `url` waits for an advisory lock (the writers' lock,
+    /// which a test holds). pg_locks lists the whole cluster's locks, and tests run side by side.
+    static func lockIsAwaited(_ url: String) async throws -> Bool {
+        let database = "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        let waiting = try await psql(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = \(database)")
+        return waiting == ["1"]
+    }
+
     /// The rows `sql` reads, waiting on this thread: for a commit callback, which must see the
     /// commit before it returns. Only for reads that wait for no lock.
     static func psqlBlocking(_ url: String, _ sql: String) throws -> [String] {
