@@ -1,5 +1,4 @@
 import Logging
-import NIOConcurrencyHelpers
 import PostgresNIO
 import ServiceLifecycle
 
@@ -11,8 +10,8 @@ public final class PostgresChatDatabase: Service, Sendable {
     let client: PostgresClient
     let logger: Logger
     private let configuration: PostgresClient.Configuration
-    /// Whether ``run()`` has begun, and who waits for it.
-    private let started = NIOLockedValueBox<(isRunning: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+    /// Opened when ``run()`` begins.
+    private let started = Gate()
 
     /// A pool of connections to the database that `configuration` names.
     public init(configuration: PostgresClient.Configuration, logger: Logger = Logger(label: "chat-server.postgres")) {
@@ -30,25 +29,14 @@ public final class PostgresChatDatabase: Service, Sendable {
 
     /// Keeps the pool's connections until the task is cancelled.
     public func run() async {
-        let waiting = started.withLockedValue { started in
-            started.isRunning = true
-            defer { started.waiting = [] }
-            return started.waiting
-        }
-        for continuation in waiting { continuation.resume() }
+        started.open()
         await client.run()
     }
 
     /// Returns once ``run()`` has begun: services that start beside the pool wait for it, rather than
     /// ask it for a connection first (the pool would wait too, but warn).
     func whenRunning() async {
-        await withCheckedContinuation { continuation in
-            let isRunning = started.withLockedValue { started in
-                if !started.isRunning { started.waiting.append(continuation) }
-                return started.isRunning
-            }
-            if isRunning { continuation.resume() }
-        }
+        await started.wait()
         // `run()` starts the pool right after it lets the waiters go; this lets it.
         await Task.yield()
     }

@@ -99,28 +99,3 @@ struct PostgresLeaseTests {
         }
     }
 }
-
-/// Waits, heedless of cancellation, until opened: work in flight that a cancellation cannot stop,
-/// like a statement PostgreSQL is running.
-private final class Gate: Sendable {
-    private let state = NIOLockedValueBox<(isOpen: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let isOpen = state.withLockedValue { state in
-                if !state.isOpen { state.waiting.append(continuation) }
-                return state.isOpen
-            }
-            if isOpen { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiting = state.withLockedValue { state in
-            state.isOpen = true
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-}
