@@ -15,7 +15,7 @@ struct GroupCommitTests {
             let database = try ChatDatabase(path: path)
             defer { try? database.close() }
             let commits = CommitCounter()
-            try await database.pool.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
+            try await database.messageWriter.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
             let store = SQLiteMessageStore(database)
             let count = 200
             let committed = NIOLockedValueBox<[ChatMessage]>([])

@@ -12,17 +12,29 @@ import GRDB
 /// its own does, with ``checkpoint()``, beside the writer rather than in its way.
 public final class ChatDatabase: Sendable {
     let pool: DatabasePool
+    /// The connection that writes messages (``SQLiteMessageStore``), apart from the pool's writer:
+    /// a commit made on an event loop must never queue behind an account's or a token's write, which
+    /// may be waiting for another process's lock.
+    let messageWriter: DatabaseQueue
     private let checkpointer: DatabaseQueue
+
+    /// How long a write waits for another connection or process to release SQLite's write lock
+    /// before it fails (a `users` command holds it for a moment).
+    static let busyTimeout: TimeInterval = 5
 
     /// Opens the database at `path`, creating and migrating it if need be.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another process may hold the write lock for a moment (a `users` command): wait, don't fail.
-        configuration.busyMode = .timeout(5)
+        configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        // As the pool's writer does: the write-ahead log with `synchronous = NORMAL` (see docs/server.md).
+        var writing = configuration
+        writing.journalMode = .wal
+        messageWriter = try DatabaseQueue(path: path, configuration: writing)
         checkpointer = try DatabaseQueue(path: path, configuration: configuration)
     }
 
@@ -57,6 +69,7 @@ public final class ChatDatabase: Sendable {
     /// Closes the database; nothing may be read or written after.
     public func close() throws {
         try checkpointer.close()
+        try messageWriter.close()
         try pool.close()
     }
 

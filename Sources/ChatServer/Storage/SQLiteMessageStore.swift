@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 
 /// Every message, in the SQLite file: a message is committed here before anyone is told of it.
 ///
@@ -9,14 +12,25 @@ import NIOConcurrencyHelpers
 /// Messages that arrive while a commit is under way are committed together, in one transaction,
 /// by the next write (a group commit): under load a commit carries many messages, and their
 /// callbacks run back to back, within `aroundCallbacks`.
+///
+/// Where a commit runs: a message handed over on an event loop while the writer is idle is
+/// committed on that loop, at the end of its turn, with every other message handed over in that
+/// turn. Waking a writer's thread for it cost more than the commit (in WAL mode with
+/// `synchronous = NORMAL` a commit writes into the page cache and does not wait for the disk), and
+/// the wake was the largest part of a message's latency at low rates. Messages that arrive while a
+/// commit is under way, from another loop or from elsewhere, go to the writer's own queue, as does
+/// a commit that finds SQLite's write lock held by another connection: an event loop never waits
+/// for a lock.
 public final class SQLiteMessageStore: MessageStore {
-    private let database: DatabasePool
+    private let writer: DatabaseQueue
+    private let reader: DatabasePool
     /// Whether messages are written to the database at all.
     public let keepsHistory: Bool
     /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
     private let ephemeral = NIOLockedValueBox<Int64>(0)
-    /// Messages waiting for the next write, and whether that write is queued.
-    private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriteQueued: Bool)>(([], false))
+    /// Messages waiting for a commit, and whether a commit is under way or about to be: then the
+    /// one making it commits them too, or hands them to the writer's queue.
+    private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriterBusy: Bool)>(([], false))
     private let aroundCallbacks: @Sendable (() -> Void) -> Void
 
     private struct PendingAppend: Sendable {
@@ -38,7 +52,8 @@ public final class SQLiteMessageStore: MessageStore {
         keepsHistory: Bool = true,
         aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() }
     ) {
-        self.database = database.pool
+        self.writer = database.messageWriter
+        self.reader = database.pool
         self.keepsHistory = keepsHistory
         self.aroundCallbacks = aroundCallbacks
     }
@@ -66,44 +81,79 @@ public final class SQLiteMessageStore: MessageStore {
             completion(.success((message, true)))
             return
         }
-        let queuesWrite = waiting.withLockedValue { waiting -> Bool in
+        let startsCommit = waiting.withLockedValue { waiting -> Bool in
             waiting.appends.append(PendingAppend(draft: draft, onCommit: onCommit, completion: completion))
-            defer { waiting.isWriteQueued = true }
-            return !waiting.isWriteQueued
+            defer { waiting.isWriterBusy = true }
+            return !waiting.isWriterBusy
         }
-        if queuesWrite { writeWaitingAppends() }
+        guard startsCommit else { return }
+        if let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop {
+            // At the end of this turn: what the loop's other connections hand over in it comes along.
+            eventLoop.execute { [self] in commitHere() }
+        } else {
+            queueCommit()
+        }
     }
 
-    /// Queues a write that commits the messages waiting when it runs (at most
-    /// ``maxAppendsPerCommit``), then runs their callbacks, in order, before the next write.
-    private func writeWaitingAppends() {
-        database.asyncWriteWithoutTransaction { [self] db in
-            // At most `maxAppendsPerCommit`; the rest go in the next write, queued behind this one.
-            let (appends, isMoreWaiting) = waiting.withLockedValue { waiting in
-                let appends = Array(waiting.appends.prefix(Self.maxAppendsPerCommit))
-                waiting.appends.removeFirst(appends.count)
-                waiting.isWriteQueued = !waiting.appends.isEmpty
-                return (appends, waiting.isWriteQueued)
+    /// Commits the waiting messages on this thread, unless SQLite's write lock is taken: then the
+    /// writer's queue waits for it.
+    private func commitHere() {
+        let isCommitted = writer.writeWithoutTransaction { db in commitWaiting(in: db, waitingForLock: false) }
+        if !isCommitted { queueCommit() }
+    }
+
+    /// Commits the waiting messages on the writer's queue, waiting for SQLite's write lock if need be.
+    private func queueCommit() {
+        writer.asyncWriteWithoutTransaction { [self] db in _ = commitWaiting(in: db, waitingForLock: true) }
+    }
+
+    /// Commits the messages waiting (at most ``maxAppendsPerCommit``) and runs their callbacks, in
+    /// order; then queues the next commit if more are waiting, or leaves the writer idle.
+    ///
+    /// - Returns: `false` if the transaction failed and `waitingForLock` was `false`: nothing was
+    ///   stored, and the messages still wait.
+    private func commitWaiting(in db: Database, waitingForLock: Bool) -> Bool {
+        let appends = waiting.withLockedValue { Array($0.appends.prefix(Self.maxAppendsPerCommit)) }
+        guard let results = Self.commit(appends.map(\.draft), in: db, waitingForLock: waitingForLock) else { return false }
+        waiting.withLockedValue { $0.appends.removeFirst(appends.count) }
+        aroundCallbacks {
+            for (append, result) in zip(appends, results) {
+                if case .success(let (message, true)) = result { append.onCommit(message) }
             }
-            defer { if isMoreWaiting { writeWaitingAppends() } }
+        }
+        for (append, result) in zip(appends, results) { append.completion(result) }
+        // Busy until the callbacks have run: a commit started meanwhile would wait for them.
+        let isMoreWaiting = waiting.withLockedValue { waiting in
+            waiting.isWriterBusy = !waiting.appends.isEmpty
+            return waiting.isWriterBusy
+        }
+        if isMoreWaiting { queueCommit() }
+        return true
+    }
+
+    /// Stores drafts in one transaction; if any fails, the transaction is rolled back and the batch
+    /// is written again with a savepoint per message, so that only the failing one fails. A
+    /// savepoint per message on every write cost a fifth of the transaction.
+    ///
+    /// - Returns: one result for each draft, in order; `nil` if the transaction failed and
+    ///   `waitingForLock` was `false` (the lock was taken, or a draft failed; nothing was stored).
+    private static func commit(_ drafts: [Draft], in db: Database, waitingForLock: Bool) -> [Result<Appended, any Error>]? {
+        do {
             var results: [Result<Appended, any Error>] = []
-            do {
-                // Every message in one transaction; if any fails, the transaction is rolled back and
-                // the batch is written again with a savepoint per message, so that only the failing
-                // one fails. A savepoint per message on every write cost a fifth of the transaction.
-                try db.inTransaction {
-                    results = try appends.map { .success(try Self.store($0.draft, in: db)) }
-                    return .commit
-                }
-            } catch {
-                results = Self.storeEachAlone(appends.map(\.draft), in: db)
+            // Without waiting, a taken lock fails `BEGIN IMMEDIATE` at once, before anything is written.
+            // (A closed database has no connection; GRDB's own calls then fail, where SQLite's crash.)
+            let connection = waitingForLock ? nil : db.sqliteConnection
+            if let connection { sqlite3_busy_timeout(connection, 0) }
+            defer { if let connection { sqlite3_busy_timeout(connection, Int32(ChatDatabase.busyTimeout * 1000)) } }
+            try db.inTransaction(.immediate) {
+                results = try drafts.map { .success(try store($0, in: db)) }
+                return .commit
             }
-            aroundCallbacks {
-                for (append, result) in zip(appends, results) {
-                    if case .success(let (message, true)) = result { append.onCommit(message) }
-                }
-            }
-            for (append, result) in zip(appends, results) { append.completion(result) }
+            return results
+        } catch {
+            // Rolled back, so nothing was stored. On an event loop, the writer's queue takes the
+            // batch again: it waits for the lock, and gives a failing message a savepoint of its own.
+            return waitingForLock ? storeEachAlone(drafts, in: db) : nil
         }
     }
 
@@ -112,7 +162,7 @@ public final class SQLiteMessageStore: MessageStore {
     private static func storeEachAlone(_ drafts: [Draft], in db: Database) -> [Result<Appended, any Error>] {
         var results: [Result<Appended, any Error>] = []
         do {
-            try db.inTransaction {
+            try db.inTransaction(.immediate) {
                 results = drafts.map { draft in
                     Result {
                         var result: Appended?
@@ -162,14 +212,14 @@ public final class SQLiteMessageStore: MessageStore {
         then body: @escaping @Sendable ([ChatMessage]) -> Value
     ) async throws -> Value {
         guard keepsHistory else { return ephemeral.withLockedValue { _ in body([]) } }
-        return try await database.write { db in
+        return try await writer.write { db in
             body(try Self.page(of: MessageRecord.filter(Column("room") == room), since: since, limit: limit, in: db))
         }
     }
 
     public func directMessages(of user: String, since: Int64?, limit: Int) async throws -> [ChatMessage] {
         guard keepsHistory else { return [] }
-        return try await database.read { db in
+        return try await reader.read { db in
             let directs = MessageRecord.filter(Column("room") == nil && (Column("recipient") == user || Column("sender") == user))
             return try Self.page(of: directs, since: since, limit: limit, in: db)
         }
@@ -190,7 +240,7 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func messages(in room: String, before id: Int64?, limit: Int) async throws -> [ChatMessage] {
         guard keepsHistory else { return [] }
-        return try await database.read { db in
+        return try await reader.read { db in
             var request = MessageRecord.filter(Column("room") == room)
             if let id { request = request.filter(Column("id") < id) }
             return try request.order(Column("id").desc).limit(limit).fetchAll(db).reversed().map(\.message)

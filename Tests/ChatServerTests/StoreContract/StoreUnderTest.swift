@@ -59,7 +59,7 @@ enum StoreKind: String, Sendable {
                 let database = try ChatDatabase(path: path)
                 defer { try? database.close() }
                 let commits = CommitCounter()
-                try await database.pool.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
+                try await database.messageWriter.write { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
                 let observer = try DatabaseQueue(path: path)
                 defer { try? observer.close() }
                 try await body(
