@@ -17,6 +17,7 @@ struct CommitOnEventLoopTests {
             let count = 10
             let committedOnLoop = NIOLockedValueBox<[Bool]>([])
             let committedDuringTheTurn = NIOLockedValueBox<Int?>(nil)
+            let committedByTheNextTurn = NIOLockedValueBox<Int?>(nil)
             let results = NIOLockedValueBox<[Result<MessageStore.Appended, any Error>]>([])
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 loop.execute {
@@ -31,10 +32,12 @@ struct CommitOnEventLoopTests {
                         }
                     }
                     committedDuringTheTurn.withLockedValue { $0 = committedOnLoop.withLockedValue { $0.count } }
+                    loop.execute { committedByTheNextTurn.withLockedValue { $0 = committedOnLoop.withLockedValue { $0.count } } }
                 }
             }
             for result in results.withLockedValue({ $0 }) { _ = try result.get() }
             #expect(committedDuringTheTurn.withLockedValue { $0 } == 0, "the commit waits for the turn that hands the messages over to end")
+            #expect(committedByTheNextTurn.withLockedValue { $0 } == count, "the first commit after a quiet spell does not wait")
             #expect(committedOnLoop.withLockedValue { $0 } == Array(repeating: true, count: count))
             #expect(commits.count == 1, "\(commits.count) commits for \(count) messages handed over together")
             #expect(try await store.messages(in: "general", limit: 20).map(\.text) == (0..<count).map(String.init))
@@ -53,14 +56,14 @@ struct CommitOnEventLoopTests {
 
             let committedOnLoop = NIOLockedValueBox<Bool?>(nil)
             let outcome = AsyncStream.makeStream(of: Result<MessageStore.Appended, any Error>.self)
-            loop.execute {
+            // The second task is queued after the commit the loop tries at the end of the first's turn.
+            try await loop.flatSubmit {
                 let draft = MessageDraft(room: "general", from: "alice", text: "while locked", clientID: nil)
                 store.append(draft, onCommit: { _ in committedOnLoop.withLockedValue { $0 = loop.inEventLoop } }) { result in
                     outcome.continuation.yield(result)
                 }
-            }
-            // Runs after the commit the loop tried at the end of the turn above.
-            try await loop.submit {}.get()
+                return loop.submit {}
+            }.get()
             #expect(committedOnLoop.withLockedValue { $0 } == nil, "nothing is committed while the lock is held")
 
             try await other.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
@@ -82,8 +85,40 @@ struct CommitOnEventLoopTests {
         }
     }
 
+    @Test("Under load a commit waits for more messages: one starting soon after the last waits the delay, and what comes meanwhile shares it")
+    func underLoadACommitWaits() async throws {
+        // A window of a minute, so that the second commit is under load however slow the machine.
+        try await withStoreOnALoop(commitDelay: .init(delay: .milliseconds(300), window: .seconds(60))) { database, store, loop in
+            let commits = CommitCounter()
+            try await database.messageWriter.writeWithoutTransaction { db in db.add(transactionObserver: commits, extent: .databaseLifetime) }
+            _ = try await store.append(MessageDraft(room: "general", from: "alice", text: "first", clientID: nil))
+            #expect(commits.count == 1)
+
+            // One message a turn, each turn queued by the one before, so that a commit that did not
+            // wait would run between them.
+            let count = 5
+            let committedAtEachTurn = NIOLockedValueBox<[Int]>([])
+            let committed = NIOLockedValueBox(0)
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                @Sendable func turn(_ index: Int) {
+                    committedAtEachTurn.withLockedValue { $0.append(committed.withLockedValue { $0 }) }
+                    let draft = MessageDraft(room: "general", from: "alice", text: "\(index)", clientID: nil)
+                    store.append(draft, onCommit: { _ in committed.withLockedValue { $0 += 1 } }) { _ in
+                        if committed.withLockedValue({ $0 }) == count, index == count - 1 { done.resume() }
+                    }
+                    if index + 1 < count { loop.execute { turn(index + 1) } }
+                }
+                loop.execute { turn(0) }
+            }
+            #expect(committedAtEachTurn.withLockedValue { $0 } == Array(repeating: 0, count: count), "nothing is committed while the turns go on")
+            #expect(commits.count == 2, "the five share one commit")
+            #expect(try await store.messages(in: "general", limit: 10).map(\.text) == ["first"] + (0..<count).map(String.init))
+        }
+    }
+
     /// Runs `body` with a store on a fresh database and an event loop of its own.
     private func withStoreOnALoop(
+        commitDelay: SQLiteMessageStore.CommitDelay = .init(),
         _ body: (ChatDatabase, SQLiteMessageStore, any EventLoop) async throws -> Void
     ) async throws {
         try await withTemporaryDatabase { path in
@@ -91,7 +126,7 @@ struct CommitOnEventLoopTests {
             defer { try? database.close() }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             do {
-                try await body(database, SQLiteMessageStore(database), group.next())
+                try await body(database, SQLiteMessageStore(database, commitDelay: commitDelay), group.next())
             } catch {
                 try await group.shutdownGracefully()
                 throw error

@@ -17,7 +17,8 @@ import NIOPosix
 /// committed on that loop, at the end of its turn, with every other message handed over in that
 /// turn. Waking a writer's thread for it cost more than the commit (in WAL mode with
 /// `synchronous = NORMAL` a commit writes into the page cache and does not wait for the disk), and
-/// the wake was the largest part of a message's latency at low rates. Messages that arrive while a
+/// the wake was the largest part of a message's latency at low rates. Under load the commit waits a
+/// moment first, so that more messages share it (``CommitDelay``). Messages that arrive while a
 /// commit is under way, from another loop or from elsewhere, go to the writer's own queue, as does
 /// a commit that finds SQLite's write lock held by another connection: an event loop never waits
 /// for a lock.
@@ -28,10 +29,35 @@ public final class SQLiteMessageStore: MessageStore {
     public let keepsHistory: Bool
     /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
     private let ephemeral = NIOLockedValueBox<Int64>(0)
+    private let waiting = NIOLockedValueBox(Waiting())
+    private let aroundCallbacks: @Sendable (() -> Void) -> Void
+
     /// Messages waiting for a commit, and whether a commit is under way or about to be: then the
     /// one making it commits them too, or hands them to the writer's queue.
-    private let waiting = NIOLockedValueBox<(appends: [PendingAppend], isWriterBusy: Bool)>(([], false))
-    private let aroundCallbacks: @Sendable (() -> Void) -> Void
+    private struct Waiting {
+        var appends: [PendingAppend] = []
+        var isWriterBusy = false
+        /// When the last commit's callbacks had run.
+        var lastCommitEnded = NIODeadline.distantPast
+    }
+
+    private let commitDelay: CommitDelay
+
+    /// When a commit started on an event loop waits for more messages to share it, as PostgreSQL's
+    /// `commit_delay` does: a commit of one message costs each member of its room a write of its
+    /// own, and under load those writes were most of the server's work. A commit waits only under
+    /// load: when it starts less than `window` after the last one ended. At low rates it never waits.
+    public struct CommitDelay: Sendable {
+        /// How long the commit waits.
+        public var delay: TimeAmount
+        /// How soon after the last commit a commit starting counts as under load.
+        public var window: TimeAmount
+
+        public init(delay: TimeAmount = .microseconds(200), window: TimeAmount = .milliseconds(1)) {
+            self.delay = delay
+            self.window = window
+        }
+    }
 
     private struct PendingAppend: Sendable {
         let draft: Draft
@@ -45,16 +71,19 @@ public final class SQLiteMessageStore: MessageStore {
     ///   - database: where they are kept.
     ///   - keepsHistory: `false` stores nothing: ids come from memory, joins recover nothing, and
     ///     resends are not recognised. For measuring the fan-out alone (`chat-server --no-history`).
+    ///   - commitDelay: when a commit started on an event loop waits for more messages.
     ///   - aroundCallbacks: runs the commit callbacks of one commit; the server gathers the wake-ups
     ///     of their fan-outs in it.
     public init(
         _ database: ChatDatabase,
         keepsHistory: Bool = true,
+        commitDelay: CommitDelay = CommitDelay(),
         aroundCallbacks: @escaping @Sendable (() -> Void) -> Void = { $0() }
     ) {
         self.writer = database.messageWriter
         self.reader = database.pool
         self.keepsHistory = keepsHistory
+        self.commitDelay = commitDelay
         self.aroundCallbacks = aroundCallbacks
     }
 
@@ -81,15 +110,20 @@ public final class SQLiteMessageStore: MessageStore {
             completion(.success((message, true)))
             return
         }
-        let startsCommit = waiting.withLockedValue { waiting -> Bool in
+        let (startsCommit, isUnderLoad) = waiting.withLockedValue { waiting in
             waiting.appends.append(PendingAppend(draft: draft, onCommit: onCommit, completion: completion))
             defer { waiting.isWriterBusy = true }
-            return !waiting.isWriterBusy
+            return (!waiting.isWriterBusy, .now() - waiting.lastCommitEnded < commitDelay.window)
         }
         guard startsCommit else { return }
         if let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop {
-            // At the end of this turn: what the loop's other connections hand over in it comes along.
-            eventLoop.execute { [self] in commitHere() }
+            // At the end of this turn at the soonest: what the loop's other connections hand over in
+            // it comes along.
+            if isUnderLoad {
+                eventLoop.scheduleTask(in: commitDelay.delay) { [self] in commitHere() }
+            } else {
+                eventLoop.execute { [self] in commitHere() }
+            }
         } else {
             queueCommit()
         }
@@ -124,6 +158,7 @@ public final class SQLiteMessageStore: MessageStore {
         for (append, result) in zip(appends, results) { append.completion(result) }
         // Busy until the callbacks have run: a commit started meanwhile would wait for them.
         let isMoreWaiting = waiting.withLockedValue { waiting in
+            waiting.lastCommitEnded = .now()
             waiting.isWriterBusy = !waiting.appends.isEmpty
             return waiting.isWriterBusy
         }
