@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import ChatServer
@@ -23,6 +24,34 @@ struct CheckpointTests {
             let (walFrames, checkpointed) = try await database.checkpoint()
             #expect(walFrames > 1200)
             #expect(checkpointed == walFrames)
+        }
+    }
+
+    @Test("While messages keep coming, a round of checkpoints lets the log start over instead of growing")
+    func logStartsOverWhileMessagesKeepComing() async throws {
+        try await withTemporaryDatabase { path in
+            let database = try ChatDatabase(path: path)
+            defer { try? database.close() }
+            let store = SQLiteMessageStore(database)
+            let sent = NIOLockedValueBox(0)
+            // A message a millisecond, without end: commits never stop for long.
+            let writing = Task {
+                while !Task.isCancelled {
+                    _ = try await store.append(.init(room: "general", from: "alice", text: "message", clientID: nil))
+                    sent.withLockedValue { $0 += 1 }
+                    try await Task.sleep(for: .milliseconds(1))
+                }
+            }
+            defer { writing.cancel() }
+            let frameBytes = 24 + 4096
+            while try walFileSize(path) <= 32 + 300 * frameBytes { try await Task.sleep(for: .milliseconds(10)) }
+
+            let before = try database.checkpointOnThisThread().walFrames
+            #expect(try await database.checkpointAndRestartLog(), "the restart finds a moment between commits")
+            let restartedAt = sent.withLockedValue { $0 }
+            while sent.withLockedValue({ $0 }) < restartedAt + 5 { try await Task.sleep(for: .milliseconds(1)) }
+            let after = try database.checkpointOnThisThread().walFrames
+            #expect(after < before, "the log started over: \(after) frames after, \(before) before")
         }
     }
 
