@@ -46,11 +46,11 @@ struct CheckpointTests {
             let frameBytes = 24 + 4096
             while try walFileSize(path) <= 32 + 300 * frameBytes { try await Task.sleep(for: .milliseconds(10)) }
 
-            let before = try database.checkpointOnThisThread().walFrames
+            let before = try await database.checkpoint().walFrames
             #expect(try await database.checkpointAndRestartLog(), "the restart finds a moment between commits")
             let restartedAt = sent.withLockedValue { $0 }
             while sent.withLockedValue({ $0 }) < restartedAt + 5 { try await Task.sleep(for: .milliseconds(1)) }
-            let after = try database.checkpointOnThisThread().walFrames
+            let after = try await database.checkpoint().walFrames
             #expect(after < before, "the log started over: \(after) frames after, \(before) before")
         }
     }

@@ -49,13 +49,6 @@ public final class ChatDatabase: Sendable {
         return (result.walFrameCount, result.checkpointedFrameCount)
     }
 
-    /// Checkpoints as ``checkpoint()`` does, on the calling thread (whose priority the caller chooses).
-    @discardableResult
-    public func checkpointOnThisThread() throws -> (walFrames: Int, checkpointedFrames: Int) {
-        let result = try checkpointer.writeWithoutTransaction { db in try Self.checkpoint(.passive, db) }
-        return (result.walFrameCount, result.checkpointedFrameCount)
-    }
-
     /// A checkpoint, or an error if the database is closed: SQLite's checkpoint crashes on a
     /// closed connection (a test closes the database under a running server).
     private static func checkpoint(_ mode: Database.CheckpointMode, _ db: Database) throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
