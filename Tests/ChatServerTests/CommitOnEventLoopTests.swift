@@ -24,18 +24,19 @@ struct CommitOnEventLoopTests {
                     for index in 0..<count {
                         let draft = MessageDraft(room: "general", from: "alice", text: "\(index)", clientID: nil)
                         store.append(draft, onCommit: { _ in committedOnLoop.withLockedValue { $0.append(loop.inEventLoop) } }) { result in
-                            let isLast = results.withLockedValue { results in
-                                results.append(result)
-                                return results.count == count
-                            }
-                            if isLast { done.resume() }
+                            results.withLockedValue { $0.append(result) }
                         }
                     }
                     committedDuringTheTurn.withLockedValue { $0 = committedOnLoop.withLockedValue { $0.count } }
-                    loop.execute { committedByTheNextTurn.withLockedValue { $0 = committedOnLoop.withLockedValue { $0.count } } }
+                    loop.execute {
+                        committedByTheNextTurn.withLockedValue { $0 = committedOnLoop.withLockedValue { $0.count } }
+                        done.resume()
+                    }
                 }
             }
-            for result in results.withLockedValue({ $0 }) { _ = try result.get() }
+            let answers = results.withLockedValue { $0 }
+            #expect(answers.count == count, "every message is answered by the next turn")
+            for answer in answers { _ = try answer.get() }
             #expect(committedDuringTheTurn.withLockedValue { $0 } == 0, "the commit waits for the turn that hands the messages over to end")
             #expect(committedByTheNextTurn.withLockedValue { $0 } == count, "the first commit after a quiet spell does not wait")
             #expect(committedOnLoop.withLockedValue { $0 } == Array(repeating: true, count: count))
@@ -85,7 +86,7 @@ struct CommitOnEventLoopTests {
         }
     }
 
-    @Test("Under load a commit waits for more messages: one starting soon after the last waits the delay, and what comes meanwhile shares it")
+    @Test("Under load a commit waits for more messages to share it, and the writer's thread makes it")
     func underLoadACommitWaits() async throws {
         // A window of a minute, so that the second commit is under load however slow the machine.
         try await withStoreOnALoop(commitDelay: .init(delay: .milliseconds(300), window: .seconds(60))) { database, store, loop in
@@ -99,11 +100,18 @@ struct CommitOnEventLoopTests {
             let count = 5
             let committedAtEachTurn = NIOLockedValueBox<[Int]>([])
             let committed = NIOLockedValueBox(0)
+            let committedOnLoop = NIOLockedValueBox<[Bool]>([])
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 @Sendable func turn(_ index: Int) {
                     committedAtEachTurn.withLockedValue { $0.append(committed.withLockedValue { $0 }) }
                     let draft = MessageDraft(room: "general", from: "alice", text: "\(index)", clientID: nil)
-                    store.append(draft, onCommit: { _ in committed.withLockedValue { $0 += 1 } }) { _ in
+                    store.append(
+                        draft,
+                        onCommit: { _ in
+                            committed.withLockedValue { $0 += 1 }
+                            committedOnLoop.withLockedValue { $0.append(loop.inEventLoop) }
+                        }
+                    ) { _ in
                         if committed.withLockedValue({ $0 }) == count, index == count - 1 { done.resume() }
                     }
                     if index + 1 < count { loop.execute { turn(index + 1) } }
@@ -112,6 +120,7 @@ struct CommitOnEventLoopTests {
             }
             #expect(committedAtEachTurn.withLockedValue { $0 } == Array(repeating: 0, count: count), "nothing is committed while the turns go on")
             #expect(commits.count == 2, "the five share one commit")
+            #expect(committedOnLoop.withLockedValue { $0 } == Array(repeating: false, count: count), "under load the writer's thread commits")
             #expect(try await store.messages(in: "general", limit: 10).map(\.text) == ["first"] + (0..<count).map(String.init))
         }
     }

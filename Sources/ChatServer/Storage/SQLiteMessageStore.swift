@@ -18,7 +18,10 @@ import NIOPosix
 /// turn. Waking a writer's thread for it cost more than the commit (in WAL mode with
 /// `synchronous = NORMAL` a commit writes into the page cache and does not wait for the disk), and
 /// the wake was the largest part of a message's latency at low rates. Under load the commit waits a
-/// moment first, so that more messages share it (``CommitDelay``). Messages that arrive while a
+/// moment, so that more messages share it (``CommitDelay``), and the writer's thread makes it: a
+/// commit writes to the log's file, and under a steady 10,000 messages a second a loop making them
+/// stalled for 100–280 ms in some runs (against 44 ms at most with the writer's thread), the kernel
+/// holding back a process that writes faster than the disk takes it, we think. Messages that arrive while a
 /// commit is under way, from another loop or from elsewhere, go to the writer's own queue, as does
 /// a commit that finds SQLite's write lock held by another connection: an event loop never waits
 /// for a lock.
@@ -118,9 +121,9 @@ public final class SQLiteMessageStore: MessageStore {
         guard startsCommit else { return }
         if let eventLoop = MultiThreadedEventLoopGroup.currentEventLoop {
             // At the end of this turn at the soonest: what the loop's other connections hand over in
-            // it comes along.
+            // it comes along. Under load the writer's thread commits, after the delay.
             if isUnderLoad {
-                eventLoop.scheduleTask(in: commitDelay.delay) { [self] in commitHere() }
+                eventLoop.scheduleTask(in: commitDelay.delay) { [self] in queueCommit() }
             } else {
                 eventLoop.execute { [self] in commitHere() }
             }
