@@ -19,12 +19,12 @@ import NIOPosix
 /// `synchronous = NORMAL` a commit writes into the page cache and does not wait for the disk), and
 /// the wake was the largest part of a message's latency at low rates. Under load the commit waits a
 /// moment, so that more messages share it (``CommitDelay``), and the writer's thread makes it: a
-/// commit writes to the log's file, and under a steady 10,000 messages a second a loop making them
-/// stalled for 100–280 ms in some runs (against 44 ms at most with the writer's thread), the kernel
-/// holding back a process that writes faster than the disk takes it, we think. Messages that arrive while a
-/// commit is under way, from another loop or from elsewhere, go to the writer's own queue, as does
-/// a commit that finds SQLite's write lock held by another connection: an event loop never waits
-/// for a lock.
+/// commit writes the log's file, and at a steady 10,000 messages a second loops making the commits
+/// stalled for 100–280 ms in some runs, against about 65 ms at most with the writer's thread (the
+/// kernel holding back a process that dirties pages faster than the disk takes them, we think).
+/// Messages that arrive while a commit is under way, from another loop or from elsewhere, go to the
+/// writer's own queue, as does a commit that finds SQLite's write lock held by another connection:
+/// an event loop never waits for a lock.
 public final class SQLiteMessageStore: MessageStore {
     private let writer: DatabaseQueue
     private let reader: DatabasePool
@@ -33,6 +33,7 @@ public final class SQLiteMessageStore: MessageStore {
     /// Without history: the last id given, behind a lock that keeps ids and callbacks in order.
     private let ephemeral = NIOLockedValueBox<Int64>(0)
     private let waiting = NIOLockedValueBox(Waiting())
+    private let commitDelay: CommitDelay
     private let aroundCallbacks: @Sendable (() -> Void) -> Void
 
     /// Messages waiting for a commit, and whether a commit is under way or about to be: then the
@@ -43,8 +44,6 @@ public final class SQLiteMessageStore: MessageStore {
         /// When the last commit's callbacks had run.
         var lastCommitEnded = NIODeadline.distantPast
     }
-
-    private let commitDelay: CommitDelay
 
     /// When a commit started on an event loop waits for more messages to share it, as PostgreSQL's
     /// `commit_delay` does: a commit of one message costs each member of its room a write of its
