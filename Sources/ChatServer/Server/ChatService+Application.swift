@@ -11,8 +11,6 @@ extension ChatService {
         let asyncAPI = try Self.resource("asyncapi.yaml")
         router.get("/") { _, _ in Response(status: .ok, headers: page.headers, body: .init(byteBuffer: page.body)) }
         router.get("/asyncapi.yaml") { _, _ in Self.response(asyncAPI, type: "application/yaml") }
-        // The product's name in the answer tells whoever probes a port which server is behind it.
-        let name = configuration.productName
         router.get("/health") { [health] _, _ in
             let (isHealthy, report) = await health()
             return Self.response(ByteBuffer(string: report), type: "text/plain; charset=utf-8", status: isHealthy ? .ok : .serviceUnavailable)

@@ -42,6 +42,10 @@ public final class ChatDatabase: Sendable {
     /// writer or readers (a passive checkpoint, which also lets the log start over once it is all
     /// copied and no reader needs it).
     ///
+    /// The pass runs at the idle scheduling class (``withIdlePriority(_:)``): on a busy core it
+    /// yields to the event loops at once. A passive checkpoint never holds the writer back, so a
+    /// pass that waits for the CPU delays only the log's restart.
+    ///
     /// - Returns: the frames in the log, and how many of them are now in the database file.
     @discardableResult
     public func checkpoint() async throws -> (walFrames: Int, checkpointedFrames: Int) {
@@ -49,7 +53,7 @@ public final class ChatDatabase: Sendable {
             // SQLite's checkpoint crashes on a closed connection, where GRDB's other calls fail (a
             // test closes the database under a running server).
             guard db.sqliteConnection != nil else { throw ChatDatabaseError.closed }
-            return try db.checkpoint(.passive)
+            return try withIdlePriority { try db.checkpoint(.passive) }
         }
         return (result.walFrameCount, result.checkpointedFrameCount)
     }
