@@ -42,6 +42,28 @@ struct CheckpointTests {
         }
     }
 
+    @Test("When the log starts over after a peak, its file is cut back to the limit")
+    func peakLogIsCutBack() async throws {
+        try await withTemporaryDatabase { path in
+            let limit = 256 << 10
+            let database = try ChatDatabase(path: path, walSizeLimit: limit)
+            defer { try? database.close() }
+            let store = SQLiteMessageStore(database)
+            var sent = 0
+            while try walFileSize(path) <= 4 * limit {
+                try #require(sent < 5000, "the log should pass 1 MiB long before 5,000 commits")
+                _ = try await store.append(.init(room: "general", from: "alice", text: "message \(sent)", clientID: nil))
+                sent += 1
+            }
+            let round = try await database.checkpointCatchingUp()
+            #expect(round.checkpointedFrames == round.walFrames)
+            // SQLite reuses the file when the log starts over; the first commit after cuts it back.
+            #expect(try walFileSize(path) > 4 * limit)
+            _ = try await store.append(.init(room: "general", from: "alice", text: "after the peak", clientID: nil))
+            #expect(try walFileSize(path) <= limit)
+        }
+    }
+
     private func walFileSize(_ databasePath: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: databasePath + "-wal")
         return (attributes[.size] as? Int) ?? 0

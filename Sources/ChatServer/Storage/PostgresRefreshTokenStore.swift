@@ -32,7 +32,7 @@ public final class PostgresRefreshTokenStore: RefreshTokenStore {
     public func redeem(_ token: String) async throws -> Redemption {
         let hash = Self.hash(token)
         let logger = database.logger
-        return try await database.withTransaction { [self] connection in
+        return try await database.withTransaction { connection in
             let found = try await connection.rows(
                 """
                 SELECT id, family, user_name, scopes, used_at IS NOT NULL FROM refresh_token
