@@ -29,7 +29,7 @@ struct ChatServerCommand: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
+            if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
                 try command.run()

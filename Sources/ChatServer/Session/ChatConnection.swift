@@ -127,7 +127,7 @@ final class ChatConnection: ConnectionSession {
         case .join(let room, let since, let limit, let ref):
             run {
                 try await store.recentMessages(in: room, since: since, limit: limit) { messages in
-                    _ = hub.join(id, room: room) { members in
+                    hub.join(id, room: room) { members in
                         outbox.send(.joined(room: room, members: members, messages: messages, ref: ref))
                     }
                 }

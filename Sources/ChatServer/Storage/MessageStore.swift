@@ -40,6 +40,8 @@ public protocol MessageStore: AnyObject, Sendable {
     ///     latest messages.
     ///   - limit: the most messages to read.
     ///   - body: what to do with them, such as joining the room and answering the client.
+    /// - Returns: what `body` returns (a caller that only acts in `body` may ignore it).
+    @discardableResult
     func recentMessages<Value: Sendable>(
         in room: String,
         since: Int64?,
