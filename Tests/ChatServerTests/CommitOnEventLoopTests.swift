@@ -125,22 +125,23 @@ struct CommitOnEventLoopTests {
         }
     }
 
-    /// Runs `body` with a store on a fresh database and an event loop of its own.
-    private func withStoreOnALoop(
-        commitDelay: SQLiteMessageStore.CommitDelay = .init(),
-        _ body: (ChatDatabase, SQLiteMessageStore, any EventLoop) async throws -> Void
-    ) async throws {
-        try await withTemporaryDatabase { path in
-            let database = try ChatDatabase(path: path)
-            defer { try? database.close() }
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            do {
-                try await body(database, SQLiteMessageStore(database, commitDelay: commitDelay), group.next())
-            } catch {
-                try await group.shutdownGracefully()
-                throw error
-            }
+}
+
+/// Runs `body` with a store on a fresh database and an event loop of its own.
+func withStoreOnALoop(
+    commitDelay: SQLiteMessageStore.CommitDelay = .init(),
+    _ body: (ChatDatabase, SQLiteMessageStore, any EventLoop) async throws -> Void
+) async throws {
+    try await withTemporaryDatabase { path in
+        let database = try ChatDatabase(path: path)
+        defer { try? database.close() }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            try await body(database, SQLiteMessageStore(database, commitDelay: commitDelay), group.next())
+        } catch {
             try await group.shutdownGracefully()
+            throw error
         }
+        try await group.shutdownGracefully()
     }
 }

@@ -116,7 +116,7 @@ public struct ChatService: Service {
             WebSocketDrain(hub: hub, timeout: configuration.shutdownTimeout),
         ]
         if let database {
-            services.append(Checkpoints(database: database, interval: .seconds(1), logger: logger))
+            services.append(Checkpoints(database: database, store: store as? SQLiteMessageStore, interval: .seconds(1), logger: logger))
         }
         if let history, let presence {
             // First in, so last out: the history outlives every connection that may still send, and

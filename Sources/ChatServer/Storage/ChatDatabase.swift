@@ -29,9 +29,11 @@ public final class ChatDatabase: Sendable {
     /// a restart truncates it to this (`PRAGMA journal_size_limit`). The fixed load's log stays
     /// under 20 MB, so steady traffic never pays for a truncation.
     public static let defaultWALSizeLimit = 64 << 20
+    let walSizeLimit: Int
 
     /// Opens the database at `path`, creating and migrating it if need be.
     public init(path: String, walSizeLimit: Int = defaultWALSizeLimit) throws {
+        self.walSizeLimit = walSizeLimit
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // Another process may hold the write lock for a moment (a `users` command): wait, don't fail.
@@ -60,13 +62,23 @@ public final class ChatDatabase: Sendable {
     /// - Returns: the frames in the log, and how many of them are now in the database file.
     @discardableResult
     public func checkpoint() async throws -> (walFrames: Int, checkpointedFrames: Int) {
-        let result = try await checkpointer.writeWithoutTransaction { db in
-            // SQLite's checkpoint crashes on a closed connection, where GRDB's other calls fail (a
-            // test closes the database under a running server).
-            guard db.sqliteConnection != nil else { throw ChatDatabaseError.closed }
-            return try withIdlePriority { try db.checkpoint(.passive) }
-        }
+        try await checkpointer.writeWithoutTransaction { db in try withIdlePriority { try Self.checkpoint(db) } }
+    }
+
+    /// A passive checkpoint on `db`'s connection.
+    static func checkpoint(_ db: Database) throws -> (walFrames: Int, checkpointedFrames: Int) {
+        // SQLite's checkpoint crashes on a closed connection, where GRDB's other calls fail (a
+        // test closes the database under a running server).
+        guard db.sqliteConnection != nil else { throw ChatDatabaseError.closed }
+        let result = try db.checkpoint(.passive)
         return (result.walFrameCount, result.checkpointedFrameCount)
+    }
+
+    /// Whether a log of `walFrames` frames is past half the size its file is cut back to: long
+    /// enough that the checkpoints should make sure it starts over (see ``Checkpoints``).
+    func isLogLong(_ walFrames: Int) -> Bool {
+        // A frame is a page (4,096 bytes, SQLite's default) and its 24-byte header.
+        walFrames * (4096 + 24) > walSizeLimit / 2
     }
 
     /// Checkpoints as ``checkpoint()`` does, again until a pass finds that nothing came in during

@@ -40,9 +40,21 @@ public final class SQLiteMessageStore: MessageStore {
     /// one making it commits them too, or hands them to the writer's queue.
     private struct Waiting {
         var appends: [PendingAppend] = []
+        /// Work for the writer's connection between two commits (``betweenCommits(_:)``).
+        var interludes: [@Sendable (Database) -> Void] = []
         var isWriterBusy = false
         /// When the last commit's callbacks had run.
         var lastCommitEnded = NIODeadline.distantPast
+
+        enum Next { case commit, interludes, idle }
+
+        /// What the writer does next, once its work at hand is done: interludes first, then the
+        /// messages waiting; it stays busy until both are done.
+        mutating func nextForWriter() -> Next {
+            let next: Next = !interludes.isEmpty ? .interludes : !appends.isEmpty ? .commit : .idle
+            isWriterBusy = next != .idle
+            return next
+        }
     }
 
     /// When a commit started on an event loop waits for more messages to share it, as PostgreSQL's
@@ -159,13 +171,43 @@ public final class SQLiteMessageStore: MessageStore {
         }
         for (append, result) in zip(appends, results) { append.completion(result) }
         // Busy until the callbacks have run: a commit started meanwhile would wait for them.
-        let isMoreWaiting = waiting.withLockedValue { waiting in
+        let next = waiting.withLockedValue { waiting in
             waiting.lastCommitEnded = .now()
-            waiting.isWriterBusy = !waiting.appends.isEmpty
-            return waiting.isWriterBusy
+            return waiting.nextForWriter()
         }
-        if isMoreWaiting { queueCommit() }
+        queue(next)
         return true
+    }
+
+    /// Runs `body` on the writer's connection between two commits, on the writer's queue: no
+    /// message is committed meanwhile, and no event loop waits for it (messages handed over
+    /// meanwhile go to the queue, after it).
+    func betweenCommits<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let interlude: @Sendable (Database) -> Void = { db in continuation.resume(with: Result { try body(db) }) }
+            let startsNow = waiting.withLockedValue { waiting in
+                waiting.interludes.append(interlude)
+                defer { waiting.isWriterBusy = true }
+                return !waiting.isWriterBusy
+            }
+            if startsNow { queue(.interludes) }
+        }
+    }
+
+    private func queue(_ next: Waiting.Next) {
+        switch next {
+        case .commit: queueCommit()
+        case .interludes:
+            writer.asyncWriteWithoutTransaction { [self] db in
+                let interludes = waiting.withLockedValue { waiting in
+                    defer { waiting.interludes = [] }
+                    return waiting.interludes
+                }
+                for interlude in interludes { interlude(db) }
+                queue(waiting.withLockedValue { $0.nextForWriter() })
+            }
+        case .idle: break
+        }
     }
 
     /// Stores drafts in one transaction; if any fails, the transaction is rolled back and the batch
