@@ -77,9 +77,11 @@ public final class ChatDatabase: Sendable {
     /// Whether a log of `walFrames` frames is past half the size its file is cut back to: long
     /// enough that the checkpoints should make sure it starts over (see ``Checkpoints``).
     func isLogLong(_ walFrames: Int) -> Bool {
-        // A frame is a page (4,096 bytes, SQLite's default) and its 24-byte header.
-        walFrames * (4096 + 24) > walSizeLimit / 2
+        walFrames * Self.walFrameBytes > walSizeLimit / 2
     }
+
+    /// A frame of the write-ahead log: a page (4,096 bytes, SQLite's default) and its 24-byte header.
+    static let walFrameBytes = 4096 + 24
 
     /// Checkpoints as ``checkpoint()`` does, again until a pass finds that nothing came in during
     /// the one before, at most `passes` times, so that the log can start over.
